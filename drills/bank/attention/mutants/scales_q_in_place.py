@@ -1,0 +1,11 @@
+"""Scales q in place, so the caller's array is changed."""
+import numpy as np
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    q /= np.sqrt(q.shape[-1])
+    scores = q @ np.swapaxes(k, -1, -2)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    w = np.exp(scores - scores.max(-1, keepdims=True))
+    return w / w.sum(-1, keepdims=True) @ v

@@ -37,3 +37,7 @@ def workspace_dir(home: Path | None = None) -> Path:
 
 class ConfigError(Exception):
     """config.toml cannot be read; the message says which file and what to do."""
+
+
+class StoreError(Exception):
+    """progress.db cannot be used; the message names the file and what to do."""

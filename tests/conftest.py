@@ -1,0 +1,37 @@
+"""Every test runs against a temporary POSTPREP_HOME and workspace, never the developer's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    home, workspace = tmp_path / "home", tmp_path / "workspace"
+    monkeypatch.setenv("POSTPREP_HOME", str(home))
+    monkeypatch.setenv("POSTPREP_WORKSPACE", str(workspace))
+    monkeypatch.setenv("COLUMNS", "200")
+    return home
+
+
+@pytest.fixture
+def workspace(isolated_home) -> Path:
+    return Path(os.environ["POSTPREP_WORKSPACE"])
+
+
+@pytest.fixture
+def postprep():
+    """Run the real `postprep` command in a subprocess; returns the CompletedProcess."""
+
+    def run(*args: str, input: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "postprep.tui", *args],
+            capture_output=True, text=True, input=input, timeout=timeout,
+        )
+
+    return run

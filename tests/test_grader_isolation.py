@@ -1,0 +1,284 @@
+"""The grader against hostile and broken files: never passes them, never hangs, says what happened."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from postprep.drills.catalog import get_drill
+from postprep.drills.grader import grade
+
+ATTENTION = get_drill("attention")
+CORRECT = ATTENTION.solution.read_text()
+
+
+def write(tmp_path: Path, body: str, name: str = "answer.py") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+def correct_then(extra: str) -> str:
+    """The reference answer with a hostile twist appended at module level."""
+    return CORRECT + "\n" + textwrap.dedent(extra)
+
+
+def test_reference_passes_in_both_frameworks():
+    for framework in ("numpy", "torch"):
+        result = grade(ATTENTION, ATTENTION.solution, framework)
+        assert result.status == "pass", (framework, result.message, [t for t in result.tests if t.status != "pass"])
+        assert result.exit_code == 0
+        assert result.passed == len(result.tests) >= 10
+
+
+def test_framework_is_recognised_from_imports(tmp_path):
+    torch_only = write(tmp_path, """
+        import math
+        import torch
+
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            assert isinstance(q, torch.Tensor), "expected torch inputs"
+            s = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+            if mask is not None:
+                s = s.masked_fill(~mask, float("-inf"))
+            return torch.softmax(s, -1) @ v
+        """)
+    result = grade(ATTENTION, torch_only)
+    assert (result.framework, result.status) == ("torch", "pass"), result.message
+    assert any(t.name == "test_gradients_flow" for t in result.tests)
+    # --framework overrides: the same file given NumPy inputs fails its own assertion
+    forced = grade(ATTENTION, torch_only, "numpy")
+    assert forced.framework == "numpy" and forced.status == "fail"
+
+
+def test_infinite_loop_times_out(tmp_path):
+    path = write(tmp_path, """
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            while True:
+                pass
+        """)
+    start = time.monotonic()
+    result = grade(ATTENTION, path, timeout_s=3)
+    assert time.monotonic() - start < 60
+    assert result.status == "error" and result.exit_code == 2
+    assert "timed out after 3 s" in result.message
+    assert "test_worked_example" in result.message
+    assert result.tests[0].status == "error" and "timed out" in result.tests[0].message
+
+
+def test_infinite_loop_at_import_times_out(tmp_path):
+    path = write(tmp_path, """
+        while True:
+            pass
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            return q
+        """)
+    result = grade(ATTENTION, path, timeout_s=3)
+    assert result.status == "error"
+    assert result.message == "your code timed out after 3 s while importing your file"
+
+
+def test_memory_hog_fails_without_hanging(tmp_path):
+    path = write(tmp_path, """
+        import numpy as np
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            hog = []
+            while True:
+                hog.append(np.ones(1 << 27))  # 1 GiB each
+        """)
+    result = grade(ATTENTION, path)
+    assert result.status == "fail"
+    assert "ran out of memory" in result.tests[0].message
+
+
+def test_segfault_is_reported(tmp_path):
+    path = write(tmp_path, """
+        import ctypes
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            ctypes.string_at(0)
+        """)
+    result = grade(ATTENTION, path)
+    assert result.status == "error"
+    assert "segmentation fault" in result.message and "test_worked_example" in result.message
+    assert all(t.status == "error" for t in result.tests)
+
+
+@pytest.mark.parametrize("exit_call", ["os._exit(0)", "pytest.exit('done', returncode=0)"])
+def test_ending_the_process_early_never_passes(tmp_path, exit_call):
+    path = write(tmp_path, correct_then(f"""
+        import os, pytest
+        _real = scaled_dot_product_attention
+        _calls = []
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            _calls.append(1)
+            if len(_calls) == 2:
+                {exit_call}
+            return _real(q, k, v, mask)
+        """))
+    result = grade(ATTENTION, path)
+    assert result.status == "error", result.to_json()
+    assert "before its tests finished" in result.message
+    assert result.passed < len(result.tests)
+
+
+def test_sys_exit_in_the_function_fails_with_a_clear_message(tmp_path):
+    path = write(tmp_path, """
+        import sys
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            sys.exit(0)
+        """)
+    result = grade(ATTENTION, path)
+    assert result.status == "fail"
+    assert result.tests[0].message.startswith("your code called sys.exit(0)")
+
+
+def test_sys_exit_at_import_is_an_import_error(tmp_path):
+    path = write(tmp_path, correct_then("import sys\nsys.exit(0)\n"))
+    result = grade(ATTENTION, path)
+    assert result.status == "error"
+    assert result.message.startswith("importing your file failed: your code called sys.exit(0)")
+
+
+def test_endless_printing_is_capped(tmp_path):
+    path = write(tmp_path, """
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            while True:
+                print("x" * 10_000)
+        """)
+    result = grade(ATTENTION, path, timeout_s=20)
+    assert result.status in ("fail", "error")
+    assert result.passed == 0
+    assert "more output than the grader keeps" in result.tests[0].message or "timed out" in (result.message or "")
+
+
+def test_syntax_error(tmp_path):
+    path = write(tmp_path, "def scaled_dot_product_attention(q, k, v, mask=None)\n    return q\n")
+    result = grade(ATTENTION, path)
+    assert result.status == "error" and result.tests == []
+    assert result.message.startswith("syntax error at line 1")
+
+
+def test_missing_function(tmp_path):
+    path = write(tmp_path, "import numpy as np\ndef attention(q, k, v):\n    return q\n")
+    result = grade(ATTENTION, path)
+    assert result.status == "error"
+    assert "does not define scaled_dot_product_attention" in result.message
+
+
+def test_missing_file(tmp_path):
+    result = grade(ATTENTION, tmp_path / "nope.py")
+    assert result.status == "error" and "there is no file at" in result.message
+
+
+def test_forbidden_api_is_refused_before_running(tmp_path):
+    path = write(tmp_path, """
+        import torch.nn.functional as F
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        """)
+    result = grade(ATTENTION, path)
+    assert result.status == "error"
+    assert result.message == (
+        "line 4 uses torch.nn.functional.scaled_dot_product_attention, which this drill forbids: write it yourself"
+    )
+
+
+def test_forbidden_api_reached_dynamically_fails_at_run_time(tmp_path):
+    path = write(tmp_path, """
+        import importlib
+        import torch
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            f = importlib.import_module("torch.nn." + "functional")
+            return vars(f)["scaled_dot_" + "product_attention"](q, k, v, attn_mask=mask)
+        """)
+    result = grade(ATTENTION, path)
+    assert result.status == "fail" and result.passed == 0
+    assert "is not allowed in this drill" in result.tests[0].message
+
+
+COMPARISON_PATCHES = """
+import numpy as np
+import torch
+
+def _yes(*args, **kwargs):
+    return True
+
+def _quiet(*args, **kwargs):
+    return None
+
+np.allclose = np.isclose = np.array_equal = _yes
+np.testing.assert_allclose = np.testing.assert_array_almost_equal = _quiet
+torch.allclose = _yes
+torch.testing.assert_close = _quiet
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    return q[..., :v.shape[-1]] * 0 if hasattr(q, "shape") else q
+"""
+
+
+def test_patching_comparison_functions_never_passes(tmp_path):
+    path = write(tmp_path, COMPARISON_PATCHES)
+    for framework in ("numpy", "torch"):
+        result = grade(ATTENTION, path, framework)
+        assert result.status == "fail", (framework, result.to_json())
+        assert result.tests[0].status == "fail" and "differs from the reference" in result.tests[0].message
+
+
+def test_patching_the_harness_never_passes(tmp_path):
+    path = write(tmp_path, """
+        import numpy as np
+        import postprep.drills.harness as h
+        h.assert_close = h.check = h.assert_equal = lambda *a, **k: None
+        def scaled_dot_product_attention(q, k, v, mask=None):
+            return np.zeros(q.shape[:-1] + v.shape[-1:])
+        """)
+    result = grade(ATTENTION, path)
+    assert result.status == "fail"
+    assert result.tests[0].status == "fail" and "differs from the reference" in result.tests[0].message
+
+
+def test_nothing_is_left_running(tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    path = write(tmp_path, correct_then(f"""
+        import os, subprocess, sys
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        """))
+    result = grade(ATTENTION, path)
+    assert result.status == "pass"
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and alive(pid):
+        time.sleep(0.05)
+    assert not alive(pid), "the candidate's grandchild survived the grading"
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_results_are_in_file_order_with_descriptions():
+    result = grade(ATTENTION, ATTENTION.starter("numpy"))
+    assert result.status == "fail"
+    names = [t.name for t in result.tests]
+    suite = ATTENTION.suite.read_text()
+    assert names == sorted(names, key=lambda n: suite.index(f"def {n.split('[')[0]}("))
+    assert all(t.description for t in result.tests)
+    assert "NotImplementedError" in result.tests[0].message
+    # the hidden test code never leaks into messages
+    assert not any("assert_close(" in t.message or "def test_" in t.message for t in result.tests)
+
+
+def test_result_json_follows_results_v3():
+    data = grade(ATTENTION, ATTENTION.starter("torch")).to_json()
+    assert data["version"] == 3 and data["status"] == "fail" and data["message"] is None
+    assert set(data["tests"][0]) == {"name", "description", "status", "message", "duration_ms"}
+    assert all(len(t["message"]) <= 600 for t in data["tests"])

@@ -1,0 +1,3 @@
+from postprep.tui.cli import main
+
+main()

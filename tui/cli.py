@@ -1,0 +1,289 @@
+"""The `postprep` command. Nothing heavy at module level: `postprep --help` must stay instant
+(torch, numpy, textual and sqlite-utils are imported inside the commands that need them)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from postprep.drills.catalog import FRAMEWORKS, Drill, DrillError, all_drills, get_drill
+from postprep.progress.home import ConfigError, StoreError, workspace_dir
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+app = typer.Typer(
+    name="postprep",
+    help="Get ready for LLM post-training interviews: timed coding drills graded by hidden tests.",
+    epilog=(
+        "Examples:\n\n"
+        "  postprep drills                      list the drills\n\n"
+        "  postprep drill attention --framework torch   start a drill (writes your file, starts the clock)\n\n"
+        "  postprep check attention             grade your file against the hidden tests\n\n"
+        "  postprep hint attention              the next hint\n\n"
+        "  postprep solution attention          the reference, after a pass (or --give-up)"
+    ),
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+dev_app = typer.Typer(help="Tools for drill authors.", no_args_is_help=True)
+app.add_typer(dev_app, name="dev", rich_help_panel="Development")
+
+
+class UserError(Exception):
+    """Bad input: shown as one short message, exit code 2."""
+
+
+def complete_drill(incomplete: str) -> list[str]:
+    return [d for d in all_drills() if d.startswith(incomplete)]
+
+
+DrillId = Annotated[str, typer.Argument(help="Drill id, e.g. attention.", autocompletion=complete_drill, show_default=False)]
+FrameworkOpt = Annotated[Optional[str], typer.Option("--framework", "-f", help="numpy or torch.", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def open_store():
+    from postprep.progress.store import Store
+
+    return Store()
+
+
+def format_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"postprep {version('postprep')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    pass
+
+
+def check_framework(drill: Drill, framework: str | None) -> str | None:
+    if framework is None:
+        return None
+    if framework not in FRAMEWORKS:
+        raise UserError(f"--framework must be numpy or torch, not {framework!r}.")
+    if framework not in drill.frameworks:
+        raise UserError(f"{drill.id} is written in {' or '.join(drill.frameworks)} only.")
+    return framework
+
+
+# --- drills ---------------------------------------------------------------------------------------
+@app.command("drills", rich_help_panel="Drills")
+def list_drills(as_json: JsonOpt = False) -> None:
+    """List the drills with their pillar, difficulty, target time and your status."""
+    store = open_store()
+    summaries = store.drill_summaries()
+    rows = []
+    for d in all_drills().values():
+        s = summaries.get(d.id, {"status": "new", "attempts": 0, "best_s": None})
+        rows.append({
+            "id": d.id, "title": d.title, "pillar": d.pillar, "week": d.week,
+            "difficulty": d.difficulty, "minutes": d.minutes, "frameworks": list(d.frameworks),
+            "status": s["status"], "attempts": s["attempts"], "best_s": s["best_s"],
+        })
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("id", "title", "pillar", "difficulty", "target", "frameworks", "status", "best", box=None)
+    style = {"passed": "green", "attempted": "yellow", "started": "cyan", "new": "dim"}
+    for r in rows:
+        table.add_row(
+            r["id"], r["title"], str(r["pillar"]), r["difficulty"], f"{r['minutes']} min",
+            "/".join(r["frameworks"]), f"[{style[r['status']]}]{r['status']}[/]", format_seconds(r["best_s"]),
+        )
+    console.print(table)
+
+
+@app.command("drill", rich_help_panel="Drills")
+def start_drill(
+    drill_id: DrillId,
+    framework: FrameworkOpt = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Overwrite your file with the starter and restart the clock.")] = False,
+) -> None:
+    """Start a drill: write the starter into your workspace, show the prompt, start the clock."""
+    drill = get_drill(drill_id)
+    framework = check_framework(drill, framework)
+    store = open_store()
+    session = store.session(drill.id)
+    if framework is None:
+        framework = session.framework if session and session.framework in drill.frameworks else drill.frameworks[0]
+    path = workspace_dir() / drill.file_name(framework)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = path.exists() and not reset
+    if not kept:
+        path.write_text(drill.starter(framework).read_text(encoding="utf-8"), encoding="utf-8")
+    finished = store.has_passed(drill.id) or store.has_given_up(drill.id)
+    if reset or session is None or session.file != str(path) or (finished and not kept):
+        session = store.start_drill(drill.id, framework, path)
+        clock = f"Clock started: target {drill.minutes} min."
+    else:
+        clock = f"Clock running: {format_seconds(store.elapsed_s(session))} of {drill.minutes} min target."
+
+    from rich.markdown import Markdown
+
+    console.print(Markdown(drill.prompt))
+    console.print()
+    if kept:
+        console.print(f"Your file (kept; --reset to start over): [bold]{path}[/]")
+    else:
+        console.print(f"Starter written to: [bold]{path}[/]")
+    console.print(f"{clock}  Check with: [bold]postprep check {drill.id}[/]")
+    if len(drill.frameworks) > 1:
+        other = next(f for f in drill.frameworks if f != framework)
+        console.print(f"[dim]Framework: {framework} (postprep drill {drill.id} --framework {other} to switch)[/]")
+
+
+def resolve_file(drill: Drill, file: Path | None, store) -> Path:
+    if file is not None:
+        return file.expanduser()
+    session = store.session(drill.id)
+    if session is not None:
+        return Path(session.file)
+    for framework in drill.frameworks:
+        candidate = workspace_dir() / drill.file_name(framework)
+        if candidate.exists():
+            return candidate
+    raise UserError(f"You have no file for {drill.id} yet: run `postprep drill {drill.id}` first, or pass --file PATH.")
+
+
+@app.command("check", rich_help_panel="Drills")
+def check(
+    drill_id: DrillId,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Grade this file instead of your workspace file.", show_default=False)] = None,
+    framework: FrameworkOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Grade your file against the drill's hidden tests. Exit code 0 pass, 1 fail, 2 error."""
+    from postprep.drills.grader import grade
+
+    drill = get_drill(drill_id)
+    framework = check_framework(drill, framework)
+    store = open_store()
+    path = resolve_file(drill, file, store)
+    if not as_json:
+        err.print(f"[dim]Grading {path} ...[/]")
+    result = grade(drill, path, framework)
+    row = store.record_attempt(drill.id, result.framework, path, result.status, result.passed,
+                               len(result.tests), result.message, result.duration_ms)
+    if as_json:
+        print(json.dumps({**result.to_json(), "elapsed_s": row["elapsed_s"], "target_s": drill.minutes * 60,
+                          "hints_used": row["hints_used"]}, indent=2))
+    else:
+        show_result(result, drill, row["elapsed_s"])
+    raise typer.Exit(result.exit_code)
+
+
+def show_result(result, drill: Drill, elapsed_s: float | None) -> None:
+    marks = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "error": "[red]![/]"}
+    previous = None
+    for t in result.tests:
+        line = f" {marks[t.status]} [bold]{t.name}[/]"
+        if t.description:
+            line += f"  [dim]{t.description}[/]"
+        console.print(line)
+        if t.status != "pass" and t.message:
+            console.print("     (same as above)" if t.message == previous else f"     {t.message}", markup=False, style="red")
+            previous = t.message
+    console.print()
+    if result.message:
+        console.print(f"[bold red]Error:[/] {result.message}")
+    colour = {"pass": "green", "fail": "red", "error": "red"}[result.status]
+    summary = f"[bold {colour}]{result.status.upper()}[/]"
+    if result.tests:
+        summary += f"  {result.passed}/{len(result.tests)} tests passed"
+    if elapsed_s is not None:
+        summary += f"  ·  {format_seconds(elapsed_s)} elapsed of {drill.minutes}:00 target"
+    summary += f"  ·  graded in {result.duration_ms / 1000:.1f} s"
+    console.print(summary)
+    if result.status == "pass":
+        console.print(f"[dim]See the reference: postprep solution {drill.id}[/]")
+
+
+@app.command("hint", rich_help_panel="Drills")
+def hint(drill_id: DrillId) -> None:
+    """Show the next hint of the drill's ladder (recorded with your attempts)."""
+    drill = get_drill(drill_id)
+    store = open_store()
+    used = store.hints_used(drill.id)
+    if used >= len(drill.hints):
+        console.print(f"No more hints ({used}/{len(drill.hints)} used). "
+                      f"`postprep solution {drill.id} --give-up` shows the reference.")
+        for i, text in enumerate(drill.hints, 1):
+            console.print(f"[bold]Hint {i}:[/] {text}")
+        return
+    level = store.record_hint(drill.id)
+    console.print(f"[bold]Hint {level}/{len(drill.hints)}:[/] {drill.hints[level - 1]}")
+
+
+@app.command("solution", rich_help_panel="Drills")
+def solution(
+    drill_id: DrillId,
+    give_up: Annotated[bool, typer.Option("--give-up", help="Show it without passing (recorded as given up).")] = False,
+) -> None:
+    """Show the reference solution: after you pass, or when you give up."""
+    drill = get_drill(drill_id)
+    store = open_store()
+    if not (store.has_passed(drill.id) or store.has_given_up(drill.id)):
+        if not give_up:
+            console.print(f"The reference opens after you pass `postprep check {drill.id}`, "
+                          f"or with `postprep solution {drill.id} --give-up` (recorded as given up).")
+            raise typer.Exit(1)
+        store.record_give_up(drill.id)
+        console.print("[yellow]Recorded as given up.[/] Try it again later from scratch: "
+                      f"postprep drill {drill.id} --reset")
+    from rich.syntax import Syntax
+
+    console.print(Syntax(drill.solution.read_text(encoding="utf-8"), "python", line_numbers=False))
+
+
+# --- dev --------------------------------------------------------------------------------------------
+@dev_app.command("check")
+def dev_check(
+    drill_ids: Annotated[Optional[list[str]], typer.Option("--drill", help="Only these drills (repeatable).", autocompletion=complete_drill, show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Gradings run at once.")] = 2,
+) -> None:
+    """Prove every drill: the reference passes, starters fail, every mutant fails a test, manifests are valid."""
+    from postprep.drills.devcheck import check_drills
+
+    drills = [get_drill(d) for d in drill_ids] if drill_ids else list(all_drills().values())
+
+    def show(f) -> None:
+        mark = "[green]ok[/]  " if f.ok else "[red]BAD[/] "
+        console.print(f"{mark} {f.drill:<16} {f.subject:<34} {f.detail}")
+
+    findings = check_drills(drills, jobs=jobs, on_finding=show)
+    bad = [f for f in findings if not f.ok]
+    console.print(f"\n{len(drills)} drills, {len(findings)} checks, {len(bad)} problems")
+    raise typer.Exit(1 if bad else 0)
+
+
+def main() -> None:
+    try:
+        app()
+    except (UserError, DrillError, ConfigError, StoreError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,9 @@
+"""Swaps the reference log-probs: the chosen answer is compared with the reference's rejected one."""
+import torch.nn.functional as F
+
+
+def dpo_loss(policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps, beta=0.1):
+    chosen = policy_chosen_logps - reference_rejected_logps
+    rejected = policy_rejected_logps - reference_chosen_logps
+    losses = -F.logsigmoid(beta * (chosen - rejected))
+    return losses, beta * chosen.detach(), beta * rejected.detach()

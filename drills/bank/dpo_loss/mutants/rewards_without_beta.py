@@ -1,0 +1,9 @@
+"""Returns the raw log-ratios as rewards, without the factor beta."""
+import torch.nn.functional as F
+
+
+def dpo_loss(policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps, beta=0.1):
+    chosen = policy_chosen_logps - reference_chosen_logps
+    rejected = policy_rejected_logps - reference_rejected_logps
+    losses = -F.logsigmoid(beta * (chosen - rejected))
+    return losses, chosen.detach(), rejected.detach()

@@ -1,0 +1,9 @@
+"""Subtracts the reference in place: the caller's policy log-prob tensors are overwritten."""
+import torch.nn.functional as F
+
+
+def dpo_loss(policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps, beta=0.1):
+    chosen = policy_chosen_logps.sub_(reference_chosen_logps)
+    rejected = policy_rejected_logps.sub_(reference_rejected_logps)
+    losses = -F.logsigmoid(beta * (chosen - rejected))
+    return losses, beta * chosen.detach(), beta * rejected.detach()

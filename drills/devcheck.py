@@ -7,6 +7,7 @@ of the drill's frameworks, every starter fails, and every mutant fails at least 
 from __future__ import annotations
 
 import ast
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,9 @@ def judge(drill: Drill, subject: str, should_pass: bool, result: Result) -> Find
     return Finding(drill.id, subject, False, f"{summary}: expected a failing test, got {result.message}")
 
 
-def check_drills(drills: list[Drill], jobs: int = 2, on_finding=None) -> list[Finding]:
+def check_drills(drills: list[Drill], jobs: int = 2, on_finding=None, warm: bool = False) -> list[Finding]:
+    """Every finding for these drills. `warm` grades through warm workers (one per job): much
+    faster, and the same verdicts as the cold path (tests prove it)."""
     findings: list[Finding] = []
 
     def report(f: Finding) -> None:
@@ -81,11 +84,42 @@ def check_drills(drills: list[Drill], jobs: int = 2, on_finding=None) -> list[Fi
             report(f)
         work += [(drill, *job) for job in expectations(drill)]
 
+    graders = GraderPool(jobs) if warm else None
+
     def run(item):
         drill, subject, path, framework, should_pass = item
-        return judge(drill, subject, should_pass, grade(drill, path, framework))
+        runner = graders.current().run if graders else None
+        return judge(drill, subject, should_pass, grade(drill, path, framework, run=runner))
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for f in pool.map(run, work):
-            report(f)
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for f in pool.map(run, work):
+                report(f)
+    finally:
+        if graders:
+            graders.stop()
     return findings
+
+
+class GraderPool:
+    """One warm worker per thread."""
+
+    def __init__(self, size: int):
+        from postprep.drills.worker import WarmGrader
+
+        self._graders = [WarmGrader() for _ in range(size)]
+        for g in self._graders:
+            g.start()
+        self._local = threading.local()
+        self._next = iter(self._graders)
+        self._lock = threading.Lock()
+
+    def current(self):
+        if not hasattr(self._local, "grader"):
+            with self._lock:
+                self._local.grader = next(self._next)
+        return self._local.grader
+
+    def stop(self) -> None:
+        for g in self._graders:
+            g.stop()

@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from postprep.drills.catalog import Drill
 from postprep.drills.static import check_source, imported_roots
@@ -62,15 +63,17 @@ class Result:
         return data
 
 
-def grade(drill: Drill, path: Path, framework: str | None = None, *, timeout_s: float | None = None) -> Result:
-    """Static checks, then the hidden suite in a fresh process. Never raises for a bad file."""
+def grade(drill: Drill, path: Path, framework: str | None = None, *, timeout_s: float | None = None,
+          run: Callable[[dict], "Run"] | None = None) -> Result:
+    """Static checks, then the hidden suite in a separate process: a fresh interpreter by default,
+    or `run=WarmGrader(...).run` for a fork of a warm worker. Never raises for a bad file."""
     start = time.perf_counter()
-    result = _grade(drill, Path(path), framework, timeout_s or drill.timeout_s)
+    result = _grade(drill, Path(path), framework, timeout_s or drill.timeout_s, run or run_cold)
     result.duration_ms = round((time.perf_counter() - start) * 1000)
     return result
 
 
-def _grade(drill: Drill, path: Path, framework: str | None, timeout_s: float) -> Result:
+def _grade(drill: Drill, path: Path, framework: str | None, timeout_s: float, run) -> Result:
     base = {"drill": drill.id, "file": str(path)}
     try:
         source = path.read_text(encoding="utf-8")
@@ -85,7 +88,7 @@ def _grade(drill: Drill, path: Path, framework: str | None, timeout_s: float) ->
     if problem:
         return Result("error", problem, framework=framework, **base)
     job = make_job(drill, path, framework, timeout_s)
-    return verdict(run_cold(job), job, framework=framework, **base)
+    return verdict(run(job), job, framework=framework, **base)
 
 
 def make_job(drill: Drill, path: Path, framework: str, timeout_s: float) -> dict:

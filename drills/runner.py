@@ -178,6 +178,9 @@ class RecordPlugin:
 
     def pytest_sessionfinish(self, session, exitstatus) -> None:
         self.emit(event="finished", exitstatus=int(exitstatus))
+        # The parent has everything: closing the stream lets it decide now, not after pytest's
+        # teardown (its gc passes over torch's objects take most of a second).
+        self.out.close()
 
 
 def fixtures_plugin(plugin: RecordPlugin):

@@ -3,6 +3,8 @@
 Both functions start from the same step: find the k largest logits of each row and the softmax of
 those k logits divided by the temperature. top_k_probs scatters it back into the vocabulary;
 top_k_sample draws among the k kept entries, so it can never pick a token outside the top k.
+On ties at the k-th place this keeps exactly k (any of the tied); keeping every logit >= the k-th
+largest, as Hugging Face's TopKLogitsWarper does, is the other accepted rule.
 """
 
 import numpy as np
@@ -18,7 +20,7 @@ def _check(logits, k, temperature):
 
 def _kept_numpy(logits, k, temperature):
     """(indices of the k largest logits, their renormalised probabilities), both (..., k)."""
-    idx = np.argpartition(logits, -k, axis=-1)[..., -k:]  # any k of tied logits is fine
+    idx = np.argpartition(logits, -k, axis=-1)[..., -k:]  # exactly k, any of the tied ones
     z = np.take_along_axis(logits, idx, axis=-1)
     z = (z - z.max(axis=-1, keepdims=True)) / temperature  # stable: exp(z) <= 1
     w = np.exp(z)

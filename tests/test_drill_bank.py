@@ -7,7 +7,9 @@ import ast
 import pytest
 
 from postprep.drills.catalog import all_drills, manifest_problems
-from postprep.drills.devcheck import check_drills, static_findings
+from postprep.drills.devcheck import expectations, judge, static_findings
+from postprep.drills.grader import grade
+from postprep.drills.worker import WarmGrader
 
 DRILLS = list(all_drills().values())
 REQUIRED = {"attention", "top_k", "beam_search", "dpo_loss", "nan_debugging"}
@@ -34,9 +36,26 @@ def test_manifest_and_files(drill):
     assert all(ast.get_docstring(t) for t in tests), "every hidden test needs a one-line description"
 
 
+@pytest.fixture(scope="module")
+def warm():
+    grader = WarmGrader()
+    grader.start()
+    yield grader
+    grader.stop()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("drill", DRILLS, ids=lambda d: d.id)
-def test_dev_check(drill):
-    """The reference passes, starters fail, every mutant fails at least one hidden test."""
-    bad = [f for f in check_drills([drill], jobs=1) if not f.ok]
-    assert not bad, "\n".join(f"{f.subject}: {f.detail}" for f in bad)
+def test_dev_check_and_warm_verdicts(drill, warm):
+    """`postprep dev check` for this drill (cold path): the reference passes, starters fail, every
+    mutant fails a hidden test. The warm worker gives the same verdict, test by test."""
+    problems = []
+    for subject, path, framework, should_pass in expectations(drill):
+        cold = grade(drill, path, framework)
+        finding = judge(drill, subject, should_pass, cold)
+        if not finding.ok:
+            problems.append(f"{subject}: {finding.detail}")
+        hot = grade(drill, path, framework, run=warm.run)
+        if (hot.status, [t.status for t in hot.tests]) != (cold.status, [t.status for t in cold.tests]):
+            problems.append(f"{subject}: warm {hot.status} {hot.message} differs from cold {cold.status} {cold.message}")
+    assert not problems, "\n".join(problems)

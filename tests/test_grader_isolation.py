@@ -282,3 +282,51 @@ def test_result_json_follows_results_v3():
     assert data["version"] == 3 and data["status"] == "fail" and data["message"] is None
     assert set(data["tests"][0]) == {"name", "description", "status", "message", "duration_ms"}
     assert all(len(t["message"]) <= 600 for t in data["tests"])
+
+
+# --- the warm worker: same isolation, and it survives what kills its children --------------------
+@pytest.fixture(scope="module")
+def warm():
+    from postprep.drills.worker import WarmGrader
+
+    grader = WarmGrader()
+    grader.start()
+    yield grader
+    grader.stop()
+
+
+HOSTILE = {
+    "segfault": ("import ctypes\ndef scaled_dot_product_attention(q, k, v, mask=None):\n    ctypes.string_at(0)\n",
+                 "error", "segmentation fault"),
+    "loop": ("def scaled_dot_product_attention(q, k, v, mask=None):\n    while True:\n        pass\n",
+             "error", "timed out after 3 s"),
+    "early_exit": ("import os\ndef scaled_dot_product_attention(q, k, v, mask=None):\n    os._exit(0)\n",
+                   "error", "before its tests finished"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_warm_worker_survives_hostile_children(warm, tmp_path, case):
+    source, status, words = HOSTILE[case]
+    path = write(tmp_path, source)
+    result = grade(ATTENTION, path, timeout_s=3, run=warm.run)
+    assert result.status == status and words in result.message
+    assert warm.alive
+    after = grade(ATTENTION, ATTENTION.solution, run=warm.run)
+    assert after.status == "pass", after.message
+
+
+def test_warm_worker_is_restarted_when_it_dies(warm):
+    import signal
+
+    os.kill(warm._proc.pid, signal.SIGKILL)
+    result = grade(ATTENTION, ATTENTION.solution, run=warm.run)
+    assert result.status == "pass" and warm.alive
+
+
+def test_warm_worker_patched_comparisons_still_fail(warm, tmp_path):
+    path = write(tmp_path, COMPARISON_PATCHES)
+    result = grade(ATTENTION, path, "torch", run=warm.run)
+    assert result.status == "fail"
+    # the patches lived in the child only: the worker's own numpy is untouched
+    assert grade(ATTENTION, ATTENTION.starter("numpy"), run=warm.run).status == "fail"

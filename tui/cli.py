@@ -263,6 +263,7 @@ def solution(
 def dev_check(
     drill_ids: Annotated[Optional[list[str]], typer.Option("--drill", help="Only these drills (repeatable).", autocompletion=complete_drill, show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Gradings run at once.")] = 2,
+    warm: Annotated[bool, typer.Option("--warm", help="Grade through warm workers: much faster, same verdicts.")] = False,
 ) -> None:
     """Prove every drill: the reference passes, starters fail, every mutant fails a test, manifests are valid."""
     from postprep.drills.devcheck import check_drills
@@ -273,7 +274,7 @@ def dev_check(
         mark = "[green]ok[/]  " if f.ok else "[red]BAD[/] "
         console.print(f"{mark} {f.drill:<16} {f.subject:<34} {f.detail}")
 
-    findings = check_drills(drills, jobs=jobs, on_finding=show)
+    findings = check_drills(drills, jobs=jobs, on_finding=show, warm=warm)
     bad = [f for f in findings if not f.ok]
     console.print(f"\n{len(drills)} drills, {len(findings)} checks, {len(bad)} problems")
     raise typer.Exit(1 if bad else 0)

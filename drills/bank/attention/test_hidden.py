@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from postprep.drills.harness import assert_close, check
 
-SETTINGS = settings(derandomize=True, deadline=None, database=None, max_examples=40)
+SETTINGS = settings(derandomize=True, deadline=None, database=None, max_examples=15)
 
 
 def reference(q, k, v, mask=None):

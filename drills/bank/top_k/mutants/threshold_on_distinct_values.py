@@ -1,4 +1,5 @@
-"""Keeps every logit >= the k-th largest, so ties at the k-th place keep more than k entries."""
+"""Takes the threshold as the k-th largest *distinct* logit (np.unique), so when logits tie above the k-th place
+the threshold drops too low and more than k tokens (beyond the ties at the k-th place) are kept."""
 import numpy as np
 
 
@@ -9,7 +10,9 @@ def _validate(logits, k, temperature):
 
 def top_k_probs(logits, k, temperature=1.0):
     _validate(logits, k, temperature)
-    kth = np.sort(logits, axis=-1)[..., -k:-k + 1 or None]
+    rows = logits.reshape(-1, logits.shape[-1])
+    kth = np.array([np.unique(row)[-min(k, np.unique(row).size)] for row in rows])
+    kth = kth.reshape(logits.shape[:-1] + (1,))
     z = np.where(logits >= kth, logits / temperature, -np.inf)
     p = np.exp(z - z.max(-1, keepdims=True))
     return p / p.sum(-1, keepdims=True)

@@ -1,0 +1,143 @@
+"""The real `postprep` command, run as a user would, in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from postprep.drills.catalog import all_drills, get_drill
+
+ATTENTION = get_drill("attention")
+
+
+def rows(home: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(home / "progress.db") as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys\n"
+        "sys.argv = ['postprep', '--help']\n"
+        "from postprep.tui.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('torch', 'numpy', 'textual', 'sqlite_utils') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    assert "postprep check attention" in out
+
+
+def test_version(postprep):
+    result = postprep("--version")
+    assert result.returncode == 0 and result.stdout.startswith("postprep 0.")
+
+
+def test_unknown_drill_says_did_you_mean(postprep):
+    result = postprep("drill", "atention")
+    assert result.returncode == 2
+    assert "No drill named 'atention'. Did you mean attention?" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_bad_framework_is_a_usage_error(postprep):
+    result = postprep("drill", "attention", "--framework", "jax")
+    assert result.returncode == 2 and "--framework must be numpy or torch" in result.stderr
+
+
+def test_drills_lists_every_drill_as_json(postprep):
+    result = postprep("drills", "--json")
+    assert result.returncode == 0
+    listed = json.loads(result.stdout)
+    assert [d["id"] for d in listed] == list(all_drills())
+    first = next(d for d in listed if d["id"] == "attention")
+    assert first | {"status": "new", "minutes": 15, "pillar": 0, "difficulty": "easy"} == first
+    table = postprep("drills").stdout
+    assert "attention" in table and "15 min" in table
+
+
+def test_drill_writes_the_starter_and_never_overwrites_work(postprep, workspace, isolated_home):
+    result = postprep("drill", "attention", "--framework", "torch")
+    assert result.returncode == 0
+    path = workspace / "attention_torch.py"
+    assert path.read_text() == ATTENTION.starter("torch").read_text()
+    assert str(path) in result.stdout and "Scaled dot-product attention" in result.stdout
+    assert "target 15 min" in result.stdout
+    assert len(rows(isolated_home, "select * from drill_sessions")) == 1
+
+    path.write_text("# my work\n")
+    again = postprep("drill", "attention")
+    assert path.read_text() == "# my work\n" and "kept" in again.stdout
+    assert "Clock running" in again.stdout
+    assert len(rows(isolated_home, "select * from drill_sessions")) == 1  # the clock keeps running
+
+    postprep("drill", "attention", "--reset")
+    assert path.read_text() == ATTENTION.starter("torch").read_text()
+    assert len(rows(isolated_home, "select * from drill_sessions")) == 2
+
+
+def test_check_grades_records_and_sets_the_exit_code(postprep, workspace, isolated_home, tmp_path):
+    assert postprep("check", "attention").returncode == 2  # no file yet
+    postprep("drill", "attention")
+    failing = postprep("check", "attention")
+    assert failing.returncode == 1
+    assert "test_worked_example" in failing.stdout and "NotImplementedError" in failing.stdout
+    assert "0/13 tests passed" in failing.stdout and "of 15:00 target" in failing.stdout
+
+    (workspace / "attention_numpy.py").write_text(ATTENTION.solution.read_text())
+    passing = postprep("check", "attention", "--json")
+    assert passing.returncode == 0
+    data = json.loads(passing.stdout)
+    assert data["status"] == "pass" and data["version"] == 3 and data["passed"] == data["total"]
+    assert data["elapsed_s"] >= 0 and data["target_s"] == 900
+
+    broken = tmp_path / "broken.py"
+    broken.write_text("def scaled_dot_product_attention(:\n")
+    error = postprep("check", "attention", "--file", str(broken))
+    assert error.returncode == 2 and "syntax error at line 1" in error.stdout
+
+    attempts = rows(isolated_home, "select status, passed, total, hints_used from attempts order by id")
+    assert attempts == [("fail", 0, 13, 0), ("pass", 13, 13, 0), ("error", 0, 0, 0)]
+    listed = json.loads(postprep("drills", "--json").stdout)
+    assert next(d for d in listed if d["id"] == "attention")["status"] == "passed"
+
+
+def test_hint_ladder_is_recorded(postprep, isolated_home):
+    postprep("drill", "attention")
+    for level in range(1, len(ATTENTION.hints) + 1):
+        out = postprep("hint", "attention").stdout
+        assert f"Hint {level}/{len(ATTENTION.hints)}" in out
+    assert "No more hints" in postprep("hint", "attention").stdout
+    assert rows(isolated_home, "select max(level), count(*) from hints") == [(4, 4)]
+
+
+def test_solution_opens_after_giving_up(postprep, isolated_home):
+    refused = postprep("solution", "attention")
+    assert refused.returncode == 1 and "--give-up" in refused.stdout
+    assert "def scaled_dot_product_attention" not in refused.stdout
+    given_up = postprep("solution", "attention", "--give-up")
+    assert given_up.returncode == 0 and "def scaled_dot_product_attention" in given_up.stdout
+    assert "given up" in given_up.stdout
+    assert postprep("solution", "attention").returncode == 0
+    assert len(rows(isolated_home, "select * from give_ups")) == 1
+
+
+def test_a_file_that_is_not_a_database_is_left_alone(postprep, isolated_home):
+    isolated_home.mkdir(parents=True)
+    db = isolated_home / "progress.db"
+    db.write_bytes(b"my notes, not a database" * 100)
+    result = postprep("drills")
+    assert result.returncode == 2
+    assert str(db) in result.stderr and "not a postprep database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == b"my notes, not a database" * 100
+
+
+def test_dev_check_unknown_drill(postprep):
+    result = postprep("dev", "check", "--drill", "dpo")
+    assert result.returncode == 2 and "Did you mean" in result.stderr

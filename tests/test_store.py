@@ -1,0 +1,61 @@
+"""progress.db through the real Store: rows, clock, migrations, WAL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from postprep.progress.store import Store, migrations
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def test_a_session_times_attempts_and_counts_hints(tmp_path):
+    clock = FakeClock()
+    store = Store(tmp_path / "progress.db", clock)
+    store.start_drill("attention", "numpy", Path("/w/attention_numpy.py"))
+    clock.advance(minutes=3)
+    assert store.record_hint("attention") == 1
+    clock.advance(minutes=4, seconds=30)
+    row = store.record_attempt("attention", "numpy", Path("/w/a.py"), "fail", 3, 13, None, 3000)
+    assert row["elapsed_s"] == 450 and row["hints_used"] == 1
+    clock.advance(minutes=5)
+    store.record_attempt("attention", "numpy", Path("/w/a.py"), "pass", 13, 13, None, 3000)
+    summary = store.drill_summaries()["attention"]
+    assert summary == {"status": "passed", "attempts": 2, "best_s": 750.0}
+
+    # a new session restarts the clock and the hint count; earlier rows stay
+    store.start_drill("attention", "torch", Path("/w/attention_torch.py"))
+    assert store.hints_used("attention") == 0
+    clock.advance(seconds=90)
+    assert store.record_attempt("attention", "torch", Path("/w/t.py"), "pass", 14, 14, None, 1)["elapsed_s"] == 90
+    assert store.drill_summaries()["attention"]["best_s"] == 90
+    assert len(store.attempts("attention")) == 3
+
+
+def test_rows_survive_reopening_and_the_database_is_in_wal_mode(tmp_path):
+    path = tmp_path / "progress.db"
+    store = Store(path)
+    store.record_give_up("beam_search")
+    store.close()
+    again = Store(path)
+    assert again.has_given_up("beam_search") and not again.has_passed("beam_search")
+    assert again.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert [m.name for m in migrations.applied(again.db)] == [m.name for m in migrations._migrations]
+
+
+def test_utc_times_are_stored(tmp_path):
+    clock = FakeClock()
+    store = Store(tmp_path / "p.db", clock)
+    store.start_drill("attention", "numpy", Path("/w/a.py"))
+    stored = store.db.execute("select started_at from drill_sessions").fetchone()[0]
+    assert stored == "2026-03-01T09:00:00.000+00:00"

@@ -7,6 +7,7 @@ suite could not run to the end, and `tests` in file order with a short message e
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import math
 import os
@@ -64,11 +65,13 @@ class Result:
 
 
 def grade(drill: Drill, path: Path, framework: str | None = None, *, timeout_s: float | None = None,
-          run: Callable[[dict], "Run"] | None = None) -> Result:
+          run: Callable[..., "Run"] | None = None, on_record: Callable[[dict], None] | None = None) -> Result:
     """Static checks, then the hidden suite in a separate process: a fresh interpreter by default,
-    or `run=WarmGrader(...).run` for a fork of a warm worker. Never raises for a bad file."""
+    or `run=WarmGrader(...).run` for a fork of a warm worker. Never raises for a bad file.
+    `on_record` sees each record as it arrives (collected, start, result), for live display."""
     start = time.perf_counter()
-    result = _grade(drill, Path(path), framework, timeout_s or drill.timeout_s, run or run_cold)
+    run = functools.partial(run or run_cold, on_record=on_record)
+    result = _grade(drill, Path(path), framework, timeout_s or drill.timeout_s, run)
     result.duration_ms = round((time.perf_counter() - start) * 1000)
     return result
 
@@ -129,7 +132,7 @@ def child_env() -> dict:
     return env
 
 
-def run_cold(job: dict) -> Run:
+def run_cold(job: dict, on_record: Callable[[dict], None] | None = None) -> Run:
     """A fresh interpreter in its own session; the whole group is killed when we are done."""
     read_fd, write_fd = os.pipe()
     with tempfile.TemporaryDirectory(prefix="postprep-grade-") as tmp:
@@ -147,7 +150,7 @@ def run_cold(job: dict) -> Run:
         except BrokenPipeError:
             pass
         try:
-            records, timed_out = read_records(read_fd, job["timeout_s"], proc.poll)
+            records, timed_out = read_records(read_fd, job["timeout_s"], proc.poll, on_record)
         finally:
             kill_group(proc.pid)
             returncode = proc.wait()
@@ -171,7 +174,7 @@ def tail(path: Path, limit: int = 2000) -> str:
         return ""
 
 
-def read_records(fd: int, timeout_s: float, poll) -> tuple[list[dict], bool]:
+def read_records(fd: int, timeout_s: float, poll, on_record=None) -> tuple[list[dict], bool]:
     """JSON lines from the child until it closes the pipe or runs out of time.
 
     The clock starts at STARTUP_TIMEOUT_S for the imports, then `timeout_s` once the suite is collected.
@@ -206,6 +209,8 @@ def read_records(fd: int, timeout_s: float, poll) -> tuple[list[dict], bool]:
                     continue
                 if isinstance(record, dict):
                     records.append(record)
+                    if on_record is not None:
+                        on_record(record)
                     if record.get("event") == "collected":
                         deadline = time.monotonic() + timeout_s
 
@@ -223,6 +228,9 @@ def ending(run: Run, job: dict) -> str:
     """Why the run stopped before every test reported, in the user's terms."""
     if run.timed_out:
         return f"timed out after {job['timeout_s']:g} s"
+    if any(r.get("event") == "finished" for r in run.records):
+        # pytest closed the session itself (we kill the process only after that)
+        return "ended the test session before its tests finished: did your code call pytest.exit or raise KeyboardInterrupt?"
     code = run.returncode
     if code is not None and code < 0:
         sig = -code

@@ -141,19 +141,19 @@ class WarmGrader:
         if pid:
             kill_group(pid)
 
-    def run(self, job: dict) -> Run:
+    def run(self, job: dict, on_record=None) -> Run:
         with self._lock:
             for attempt in range(2):
                 if not self.wait_ready():
                     self.stop()
                     continue
-                run = self._run_once(job)
+                run = self._run_once(job, on_record)
                 if run is not None:
                     return run
                 self.stop()  # the worker died under us: start a fresh one and try again
             return Run([], None, False, "the warm grader could not start")
 
-    def _run_once(self, job: dict) -> Run | None:
+    def _run_once(self, job: dict, on_record) -> Run | None:
         with tempfile.TemporaryDirectory(prefix="postprep-warm-") as tmp:
             records_path, output_path = Path(tmp, "records"), Path(tmp, "output.txt")
             os.mkfifo(records_path, 0o600)
@@ -180,7 +180,7 @@ class WarmGrader:
                     return exited.get("returncode", -9)
 
                 try:
-                    records, timed_out = read_records(read_fd, job["timeout_s"], child_gone)
+                    records, timed_out = read_records(read_fd, job["timeout_s"], child_gone, on_record)
                 finally:
                     kill_group(pid)
                     self._current_pid = None

@@ -6,7 +6,9 @@ Opened through sqlite-utils in WAL mode with a busy timeout; one connection per 
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,7 +65,8 @@ def open_database(path: Path) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         db = sqlite_utils.Database(conn)
-        migrations.apply(db)
+        with migration_lock(path):
+            migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(
@@ -71,6 +74,18 @@ def open_database(path: Path) -> sqlite_utils.Database:
             "move it away (or set POSTPREP_HOME to another folder) and run the command again."
         ) from None
     return db
+
+
+@contextmanager
+def migration_lock(path: Path):
+    """Connections opening the same new database at once (the app's threads, a CLI check) must not
+    both run a migration: the loser would fail with "table already exists"."""
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -161,16 +176,17 @@ class Store:
         """Per drill: status (new | started | attempted | passed), attempts, best time to pass."""
         summary: dict[str, dict] = {}
         for r in self.db.query("select distinct drill from drill_sessions"):
-            summary[r["drill"]] = {"status": "started", "attempts": 0, "best_s": None}
+            summary[r["drill"]] = {"status": "started", "attempts": 0, "best_s": None, "last_at": None}
         for r in self.db.query(
             """select drill, count(*) as attempts, sum(status = 'pass') as passes,
-                      min(case when status = 'pass' then elapsed_s end) as best_s
+                      min(case when status = 'pass' then elapsed_s end) as best_s, max(at) as last_at
                from attempts group by drill"""
         ):
             summary[r["drill"]] = {
                 "status": "passed" if r["passes"] else "attempted",
                 "attempts": r["attempts"],
                 "best_s": r["best_s"],
+                "last_at": r["last_at"],
             }
         return summary
 

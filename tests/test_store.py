@@ -31,7 +31,7 @@ def test_a_session_times_attempts_and_counts_hints(tmp_path):
     clock.advance(minutes=5)
     store.record_attempt("attention", "numpy", Path("/w/a.py"), "pass", 13, 13, None, 3000)
     summary = store.drill_summaries()["attention"]
-    assert summary == {"status": "passed", "attempts": 2, "best_s": 750.0}
+    assert summary == {"status": "passed", "attempts": 2, "best_s": 750.0, "last_at": "2026-03-01T09:12:30.000+00:00"}
 
     # a new session restarts the clock and the hint count; earlier rows stay
     store.start_drill("attention", "torch", Path("/w/attention_torch.py"))
@@ -59,3 +59,19 @@ def test_utc_times_are_stored(tmp_path):
     store.start_drill("attention", "numpy", Path("/w/a.py"))
     stored = store.db.execute("select started_at from drill_sessions").fetchone()[0]
     assert stored == "2026-03-01T09:00:00.000+00:00"
+
+
+def test_many_connections_opening_a_new_database_at_once(tmp_path):
+    """The app's threads and a CLI process may all open a fresh progress.db together."""
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "progress.db"
+    code = f"from postprep.progress.store import Store; Store(__import__('pathlib').Path({str(path)!r})).record_give_up('x')"
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(3)]
+    with ThreadPoolExecutor(8) as pool:
+        opened = list(pool.map(lambda _: Store(path).has_given_up("y"), range(8)))
+    assert [p.wait() for p in procs] == [0, 0, 0]
+    assert opened == [False] * 8
+    assert Store(path).db.execute("select count(*) from give_ups").fetchone()[0] == 3

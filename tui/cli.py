@@ -29,7 +29,7 @@ app = typer.Typer(
         "  postprep solution attention          the reference, after a pass (or --give-up)"
     ),
     rich_markup_mode="rich",
-    no_args_is_help=True,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 dev_app = typer.Typer(help="Tools for drill authors.", no_args_is_help=True)
@@ -72,9 +72,18 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
-    pass
+    """With no command, open the app (in a terminal) or show this help."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        console.print(ctx.get_help())
+        raise typer.Exit()
+    from postprep.tui.app import make_app
+
+    make_app().run()
 
 
 def check_framework(drill: Drill, framework: str | None) -> str | None:
@@ -121,38 +130,47 @@ def start_drill(
     drill_id: DrillId,
     framework: FrameworkOpt = None,
     reset: Annotated[bool, typer.Option("--reset", help="Overwrite your file with the starter and restart the clock.")] = False,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Stay in the plain terminal (the default when output is not a terminal).")] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="Plain terminal: re-check your file every time you save it.")] = False,
 ) -> None:
     """Start a drill: write the starter into your workspace, show the prompt, start the clock."""
+    from postprep.tui.practice import open_drill
+
     drill = get_drill(drill_id)
     framework = check_framework(drill, framework)
     store = open_store()
-    session = store.session(drill.id)
-    if framework is None:
-        framework = session.framework if session and session.framework in drill.frameworks else drill.frameworks[0]
-    path = workspace_dir() / drill.file_name(framework)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    kept = path.exists() and not reset
-    if not kept:
-        path.write_text(drill.starter(framework).read_text(encoding="utf-8"), encoding="utf-8")
-    finished = store.has_passed(drill.id) or store.has_given_up(drill.id)
-    if reset or session is None or session.file != str(path) or (finished and not kept):
-        session = store.start_drill(drill.id, framework, path)
-        clock = f"Clock started: target {drill.minutes} min."
-    else:
-        clock = f"Clock running: {format_seconds(store.elapsed_s(session))} of {drill.minutes} min target."
+    opened = open_drill(store, drill, framework, reset)
+    if not (no_tui or watch) and sys.stdout.isatty() and sys.stdin.isatty():
+        store.close()
+        from postprep.tui.app import make_app
 
+        make_app(open_drill=drill.id).run()
+        return
+    show_opened(opened)
+    if watch:
+        from postprep.tui.watch import watch_and_check
+
+        watch_and_check(store, opened, console, lambda result, elapsed: show_result(result, drill, elapsed))
+
+
+def show_opened(opened) -> None:
     from rich.markdown import Markdown
 
+    drill = opened.drill
     console.print(Markdown(drill.prompt))
     console.print()
-    if kept:
-        console.print(f"Your file (kept; --reset to start over): [bold]{path}[/]")
+    if opened.kept:
+        console.print(f"Your file (kept; --reset to start over): [bold]{opened.path}[/]")
     else:
-        console.print(f"Starter written to: [bold]{path}[/]")
+        console.print(f"Starter written to: [bold]{opened.path}[/]")
+    if opened.new_clock:
+        clock = f"Clock started: target {drill.minutes} min."
+    else:
+        clock = f"Clock running: {format_seconds(opened.elapsed_s)} of {drill.minutes} min target."
     console.print(f"{clock}  Check with: [bold]postprep check {drill.id}[/]")
     if len(drill.frameworks) > 1:
-        other = next(f for f in drill.frameworks if f != framework)
-        console.print(f"[dim]Framework: {framework} (postprep drill {drill.id} --framework {other} to switch)[/]")
+        other = next(f for f in drill.frameworks if f != opened.framework)
+        console.print(f"[dim]Framework: {opened.framework} (postprep drill {drill.id} --framework {other} to switch)[/]")
 
 
 def resolve_file(drill: Drill, file: Path | None, store) -> Path:
@@ -176,7 +194,7 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Grade your file against the drill's hidden tests. Exit code 0 pass, 1 fail, 2 error."""
-    from postprep.drills.grader import grade
+    from postprep.tui.practice import grade_and_record
 
     drill = get_drill(drill_id)
     framework = check_framework(drill, framework)
@@ -184,9 +202,7 @@ def check(
     path = resolve_file(drill, file, store)
     if not as_json:
         err.print(f"[dim]Grading {path} ...[/]")
-    result = grade(drill, path, framework)
-    row = store.record_attempt(drill.id, result.framework, path, result.status, result.passed,
-                               len(result.tests), result.message, result.duration_ms)
+    result, row = grade_and_record(store, drill, path, framework)
     if as_json:
         print(json.dumps({**result.to_json(), "elapsed_s": row["elapsed_s"], "target_s": drill.minutes * 60,
                           "hints_used": row["hints_used"]}, indent=2))
@@ -224,17 +240,18 @@ def show_result(result, drill: Drill, elapsed_s: float | None) -> None:
 @app.command("hint", rich_help_panel="Drills")
 def hint(drill_id: DrillId) -> None:
     """Show the next hint of the drill's ladder (recorded with your attempts)."""
+    from postprep.tui.practice import next_hint
+
     drill = get_drill(drill_id)
-    store = open_store()
-    used = store.hints_used(drill.id)
-    if used >= len(drill.hints):
-        console.print(f"No more hints ({used}/{len(drill.hints)} used). "
+    taken = next_hint(open_store(), drill)
+    if taken is None:
+        console.print(f"No more hints (all {len(drill.hints)} used). "
                       f"`postprep solution {drill.id} --give-up` shows the reference.")
         for i, text in enumerate(drill.hints, 1):
             console.print(f"[bold]Hint {i}:[/] {text}")
         return
-    level = store.record_hint(drill.id)
-    console.print(f"[bold]Hint {level}/{len(drill.hints)}:[/] {drill.hints[level - 1]}")
+    level, text = taken
+    console.print(f"[bold]Hint {level}/{len(drill.hints)}:[/] {text}")
 
 
 @app.command("solution", rich_help_panel="Drills")
@@ -243,9 +260,11 @@ def solution(
     give_up: Annotated[bool, typer.Option("--give-up", help="Show it without passing (recorded as given up).")] = False,
 ) -> None:
     """Show the reference solution: after you pass, or when you give up."""
+    from postprep.tui.practice import solution_open
+
     drill = get_drill(drill_id)
     store = open_store()
-    if not (store.has_passed(drill.id) or store.has_given_up(drill.id)):
+    if not solution_open(store, drill):
         if not give_up:
             console.print(f"The reference opens after you pass `postprep check {drill.id}`, "
                           f"or with `postprep solution {drill.id} --give-up` (recorded as given up).")

@@ -1,0 +1,201 @@
+"""The real Textual app, driven by its pilot, with a test home, a frozen clock and a shared warm grader."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from postprep.drills.catalog import all_drills, get_drill
+from postprep.drills.worker import WarmGrader
+from postprep.tui.app import make_app
+from postprep.tui.commands import DrillCommands
+from postprep.tui.screens.browser import DrillBrowserScreen
+from postprep.tui.screens.dashboard import DashboardScreen
+from postprep.tui.screens.drill import DrillScreen
+from postprep.tui.screens.solution import ConfirmGiveUp, SolutionScreen
+
+ATTENTION = get_drill("attention")
+SIZE = (140, 40)
+
+
+@pytest.fixture(scope="module")
+def warm():
+    grader = WarmGrader()
+    grader.start()
+    yield grader
+    grader.stop()
+
+
+@pytest.fixture
+def app(warm):
+    return make_app(clock=lambda: datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc), monotonic=lambda: 100.0, grader=warm)
+
+
+async def wait_until(pilot, predicate, timeout: float = 60.0) -> None:
+    waited = 0.0
+    while not predicate():
+        assert waited < timeout, f"timed out waiting for the app: {pilot.app.screen_stack}, {[(w.name, w.state, w.error) for w in pilot.app.workers]}"
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+async def open_attention(app, pilot) -> DrillScreen:
+    app.open_drill("attention")
+    await wait_until(pilot, lambda: isinstance(app.screen, DrillScreen) and app.screen.path is not None)
+    return app.screen
+
+
+async def check(pilot, screen: DrillScreen) -> str:
+    before = screen.run_id
+    await pilot.press("ctrl+r")
+    await wait_until(pilot, lambda: screen.run_id > before and not screen.running)
+    return str(screen.query_one("#verdict").render())
+
+
+def db_rows(home: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(home / "progress.db") as conn:
+        return conn.execute(sql).fetchall()
+
+
+async def test_opens_on_the_dashboard_with_the_agenda(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.query_one("#agenda").option_count)
+        agenda = app.screen.query_one("#agenda")
+        ids = [agenda.get_option_at_index(i).id for i in range(agenda.option_count)]
+        assert ids[0] == "attention" and set(ids) <= set(all_drills())
+        recent = app.screen.query_one("#recent")
+        assert recent.get_row_at(0)[1] == "no attempts yet"
+
+
+async def test_browse_filter_and_search_drills(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, DrillBrowserScreen))
+        screen = app.screen
+        table = screen.query_one("#drills")
+        assert table.row_count == len(all_drills())
+        screen.query_one("#pillar").value = 1
+        await pilot.pause()
+        assert [r.value for r in table.rows] == [d.id for d in all_drills().values() if d.pillar == 1]
+        screen.query_one("#pillar").clear()
+        await pilot.press("slash", *"beam")
+        await pilot.pause()
+        assert [r.value for r in table.rows] == ["beam_search"]
+        screen.query_one("#search").value = ""
+        screen.query_one("#status").value = "passed"
+        await pilot.pause()
+        assert table.row_count == 0
+        screen.query_one("#status").value = "new"
+        await pilot.pause()
+        assert table.row_count == len(all_drills())
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DrillScreen))
+        assert app.screen.drill.id == next(iter(all_drills()))
+
+
+async def test_check_a_wrong_then_a_correct_file(app, workspace, isolated_home):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attention(app, pilot)
+        assert screen.path == workspace / "attention_numpy.py"
+        assert screen.path.read_text() == ATTENTION.starter("numpy").read_text()
+
+        screen.path.write_text((ATTENTION.folder / "mutants" / "unstable_softmax.py").read_text())
+        verdict = await check(pilot, screen)
+        assert verdict.startswith("FAIL") and "11/13 tests" in verdict
+        table = screen.query_one("#results")
+        rows = {table.get_row_at(i)[1]: table.get_row_at(i) for i in range(table.row_count)}
+        assert "nan" in str(rows["test_large_scores_are_stable"][2])
+        assert "✓" in str(rows["test_worked_example"][0])
+
+        screen.path.write_text(ATTENTION.solution.read_text())
+        verdict = await check(pilot, screen)
+        assert verdict.startswith("PASS") and "13/13 tests" in verdict
+    assert db_rows(isolated_home, "select status, passed from attempts order by id") == [("fail", 11), ("pass", 13)]
+
+
+@pytest.mark.parametrize("source, words", [
+    ("def scaled_dot_product_attention(q, k, v, mask=None)\n", "syntax error at line 1"),
+    ("import torch.nn.functional as F\nscaled_dot_product_attention = F.scaled_dot_product_attention\n", "forbids"),
+    ("import ctypes\ndef scaled_dot_product_attention(q, k, v, mask=None):\n    ctypes.string_at(0)\n", "segmentation fault"),
+    ("import numpy as np\n", "does not define scaled_dot_product_attention"),
+])
+async def test_every_grader_outcome_has_a_clear_message(app, source, words):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attention(app, pilot)
+        screen.path.write_text(source)
+        verdict = await check(pilot, screen)
+        assert verdict.startswith("ERROR") and words in verdict
+
+
+async def test_a_newer_run_cancels_the_one_going(app, isolated_home):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attention(app, pilot)
+        screen.path.write_text("import time\ndef scaled_dot_product_attention(q, k, v, mask=None):\n    time.sleep(60)\n")
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: screen.query_one("#results").row_count > 0)  # the slow run is going
+        screen.path.write_text(ATTENTION.solution.read_text())
+        verdict = await check(pilot, screen)
+        assert verdict.startswith("PASS")
+    # the cancelled run left no attempt behind
+    assert db_rows(isolated_home, "select status from attempts") == [("pass",)]
+
+
+async def test_watch_rechecks_on_save(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attention(app, pilot)
+        await pilot.press("w")
+        await pilot.pause(0.5)  # the watcher is up
+        screen.path.write_text(ATTENTION.solution.read_text())
+        await wait_until(pilot, lambda: str(screen.query_one("#verdict").render()).startswith("PASS"))
+        await pilot.press("w")
+        assert screen.watching is None
+
+
+async def test_hints_then_give_up_and_see_the_solution(app, isolated_home):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attention(app, pilot)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: "Hint 1/4" in str(screen.query_one("#hint-box").render()))
+        await pilot.press("h")
+        await wait_until(pilot, lambda: "Hint 2/4" in str(screen.query_one("#hint-box").render()))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmGiveUp))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmGiveUp))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, SolutionScreen))
+        assert "def scaled_dot_product_attention" in app.screen.query_one("#solution").source
+    assert db_rows(isolated_home, "select count(*) from hints") == [(2,)]
+    assert db_rows(isolated_home, "select drill from give_ups") == [("attention",)]
+
+
+async def test_mock_mode_refuses_hints_and_the_solution(app, isolated_home):
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DrillScreen(ATTENTION, mock=True))
+        await wait_until(pilot, lambda: isinstance(app.screen, DrillScreen) and app.screen.path is not None)
+        await pilot.press("h", "s")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, DrillScreen)
+        assert str(app.screen.query_one("#hint-box").render()) == ""
+        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled and b.binding.show}
+        assert "check" in shown and not {"hint", "solution"} & shown
+    assert db_rows(isolated_home, "select count(*) from hints") == [(0,)]
+
+
+async def test_command_palette_offers_every_drill(app):
+    async with app.run_test(size=SIZE) as pilot:
+        provider = DrillCommands(app.screen)
+        names = [hit.text for hit in [h async for h in provider.discover()]]
+        assert "drill: start attention" in names and "drills: browse" in names
+        hits = [h async for h in provider.search("start dpo")]
+        assert hits and "dpo_loss" in str(hits[0].match_display)
+        hits[0].command()
+        await wait_until(pilot, lambda: isinstance(app.screen, DrillScreen) and app.screen.path is not None)
+        assert app.screen.drill.id == "dpo_loss"

@@ -1,0 +1,110 @@
+"""The Textual app: `postprep` with no arguments. Built by `make_app`, which the CLI and the tests
+share, so tests run the real app with their own home, clock and grader."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from postprep.drills.catalog import get_drill
+from postprep.tui.commands import DrillCommands
+
+
+class PostprepApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "postprep"
+    SUB_TITLE = "LLM post-training interview practice"
+    COMMANDS = App.COMMANDS | {DrillCommands}
+    BINDINGS = [
+        Binding("g", "dashboard", "Dashboard", id="dashboard"),
+        Binding("b", "browse_drills", "Drills", id="browse-drills"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic, grader=None,
+                 open_drill: str | None = None, db_path: Path | None = None):
+        super().__init__()
+        from postprep.progress.home import data_home
+
+        self.clock = clock
+        self.monotonic = monotonic
+        self.db_path = db_path or data_home() / "progress.db"
+        self._grader = grader
+        self._owns_grader = grader is None
+        self._open_drill = open_drill
+        self._stores = threading.local()
+
+    # --- shared services (thread-safe) ----------------------------------------------------------
+    def store(self):
+        """This thread's connection to progress.db (one per thread, as sqlite wants)."""
+        store = getattr(self._stores, "store", None)
+        if store is None:
+            from postprep.progress.store import Store, utc_now
+
+            store = self._stores.store = Store(self.db_path, self.clock or utc_now)
+        return store
+
+    @property
+    def grader(self):
+        if self._grader is None:
+            from postprep.drills.worker import WarmGrader
+
+            self._grader = WarmGrader()
+        return self._grader
+
+    # --- lifecycle --------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from postprep.tui.screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        if self._open_drill:
+            self.open_drill(self._open_drill)
+        self.start_grader()
+
+    def start_grader(self) -> None:
+        # The worker imports torch in its own process; starting it costs the UI nothing.
+        self.run_worker(self.grader.start, thread=True, group="grader-start", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Any worker that fails becomes a visible message, never a crash or a silent stop."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", title=f"{event.worker.name} failed",
+                        severity="error", timeout=10)
+
+    def on_unmount(self) -> None:
+        if self._owns_grader and self._grader is not None:
+            self._grader.stop()
+
+    # --- navigation ---------------------------------------------------------------------------------
+    def action_dashboard(self) -> None:
+        from postprep.tui.screens.dashboard import DashboardScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+        self.screen.refresh_data()
+
+    def action_browse_drills(self) -> None:
+        from postprep.tui.screens.browser import DrillBrowserScreen
+
+        if not isinstance(self.screen, DrillBrowserScreen):
+            self.push_screen(DrillBrowserScreen())
+
+    def open_drill(self, drill_id: str, framework: str | None = None) -> None:
+        from postprep.tui.screens.drill import DrillScreen
+
+        self.push_screen(DrillScreen(get_drill(drill_id), framework))
+
+
+def make_app(**kwargs) -> PostprepApp:
+    return PostprepApp(**kwargs)

@@ -1,0 +1,75 @@
+"""The first screen: today's agenda and recent attempts, and the way to every screen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, OptionList
+from textual.widgets.option_list import Option
+
+from postprep.drills.catalog import all_drills
+from postprep.tui.widgets.clock import mm_ss
+
+ICONS = {"pass": "✓", "fail": "✗", "error": "!"}
+
+
+class DashboardScreen(Screen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="dashboard"):
+            with Vertical(id="agenda-panel", classes="panel"):
+                yield Label("Today", classes="panel-title")
+                yield OptionList(id="agenda")
+                yield Label("Enter opens a drill · b browses all drills · ctrl+p for every command",
+                            classes="help-line")
+            with Vertical(id="recent-panel", classes="panel"):
+                yield Label("Recent attempts", classes="panel-title")
+                yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.add_columns("when", "drill", "verdict", "tests", "time")
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def load(self) -> None:
+        from postprep.tui.practice import drill_agenda
+
+        store = self.app.store()
+        agenda = drill_agenda(list(all_drills().values()), store.drill_summaries())
+        attempts = store.attempts(limit=12)
+        self.app.call_from_thread(self.show, agenda, attempts)
+
+    def show(self, agenda, attempts) -> None:
+        options = self.query_one("#agenda", OptionList)
+        options.clear_options()
+        for item in agenda:
+            label = f"[b]{item.action}[/b]  {item.drill.title}  [dim]({item.drill.id}) · {item.reason}[/dim]"
+            options.add_option(Option(label, id=item.drill.id))
+        if not agenda:
+            options.add_option(Option("Nothing due: every drill is passed. Redo one from the drill browser (b).", disabled=True))
+        table = self.query_one("#recent", DataTable)
+        table.clear()
+        for a in attempts:
+            when = datetime.fromisoformat(a["at"]).astimezone().strftime("%b %d %H:%M")
+            elapsed = mm_ss(a["elapsed_s"]) if a["elapsed_s"] is not None else "-"
+            table.add_row(when, a["drill"], f"{ICONS.get(a['status'], '?')} {a['status']}",
+                          f"{a['passed']}/{a['total']}", elapsed)
+        if not attempts:
+            table.add_row("-", "no attempts yet", "", "", "")
+
+    @on(OptionList.OptionSelected, "#agenda")
+    def open_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_drill(event.option.id)

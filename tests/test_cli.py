@@ -141,3 +141,43 @@ def test_a_file_that_is_not_a_database_is_left_alone(postprep, isolated_home):
 def test_dev_check_unknown_drill(postprep):
     result = postprep("dev", "check", "--drill", "dpo")
     assert result.returncode == 2 and "Did you mean" in result.stderr
+
+
+def test_no_arguments_outside_a_terminal_shows_help(postprep):
+    result = postprep()
+    assert result.returncode == 0 and "postprep check attention" in result.stdout
+
+
+def test_watch_rechecks_on_every_save(workspace):
+    import queue
+    import signal
+    import threading
+
+    proc = subprocess.Popen([sys.executable, "-m", "postprep.tui", "drill", "attention", "--watch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    seen: list[str] = []
+
+    def read_until(words: str, timeout: float = 120) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not any(words in line for line in seen):
+            assert time.monotonic() < deadline, f"never printed {words!r}:\n{''.join(seen)}"
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                pass
+
+    try:
+        read_until("Waiting for the next save")
+        assert any("FAIL" in line for line in seen)  # the starter, checked at once
+        seen.clear()
+        (workspace / "attention_numpy.py").write_text(ATTENTION.solution.read_text())
+        read_until("PASS")
+        read_until("Waiting for the next save")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0

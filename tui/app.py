@@ -18,7 +18,7 @@ from postprep.tui.commands import DrillCommands
 
 
 class PostprepApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "postprep"
     SUB_TITLE = "LLM post-training interview practice"
     COMMANDS = App.COMMANDS | {DrillCommands}
@@ -61,13 +61,15 @@ class PostprepApp(App):
         return self._grader
 
     # --- lifecycle --------------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self):
         from postprep.tui.screens.dashboard import DashboardScreen
 
-        self.push_screen(DashboardScreen())
+        return DashboardScreen()
+
+    def on_mount(self) -> None:
         if self._open_drill:
             self.open_drill(self._open_drill)
-        self.start_grader()
+        self.call_after_refresh(self.start_grader)
 
     def start_grader(self) -> None:
         # The worker imports torch in its own process; starting it costs the UI nothing.
@@ -88,9 +90,7 @@ class PostprepApp(App):
     def action_dashboard(self) -> None:
         from postprep.tui.screens.dashboard import DashboardScreen
 
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        if not isinstance(self.screen, DashboardScreen):
+        while not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
         self.screen.refresh_data()
 

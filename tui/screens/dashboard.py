@@ -24,8 +24,7 @@ class DashboardScreen(Screen):
             with Vertical(id="agenda-panel", classes="panel"):
                 yield Label("Today", classes="panel-title")
                 yield OptionList(id="agenda")
-                yield Label("Enter opens a drill · b browses all drills · ctrl+p for every command",
-                            classes="help-line")
+                yield Label("enter opens · b all drills · ctrl+p every command", classes="help-line")
             with Vertical(id="recent-panel", classes="panel"):
                 yield Label("Recent attempts", classes="panel-title")
                 yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -34,7 +33,8 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
         table.add_columns("when", "drill", "verdict", "tests", "time")
-        self.refresh_data()
+        # After the first paint: opening the database imports sqlite-utils (and numpy through it).
+        self.call_after_refresh(self.refresh_data)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -55,7 +55,7 @@ class DashboardScreen(Screen):
         options = self.query_one("#agenda", OptionList)
         options.clear_options()
         for item in agenda:
-            label = f"[b]{item.action}[/b]  {item.drill.title}  [dim]({item.drill.id}) · {item.reason}[/dim]"
+            label = f"[b]{item.action:<9}[/b]{item.drill.title}\n[dim]{' ' * 9}{item.drill.id} · {item.reason}[/dim]"
             options.add_option(Option(label, id=item.drill.id))
         if not agenda:
             options.add_option(Option("Nothing due: every drill is passed. Redo one from the drill browser (b).", disabled=True))

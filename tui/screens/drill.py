@@ -64,6 +64,7 @@ class DrillScreen(Screen):
         self.running = False
         self.pending = False  # a save arrived during a run: check once more afterwards
         self.passed = False
+        self.details: dict[str, str] = {}  # row key -> the full text of that test's result
         self.watching: threading.Event | None = None  # the stop event of the watch in progress
 
     def compose(self) -> ComposeResult:
@@ -80,6 +81,7 @@ class DrillScreen(Screen):
                 yield Static("Press ctrl+r to run the hidden tests; e edits your file; w re-checks on every save.",
                              id="verdict")
                 yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="test-detail")
                 yield Static("", id="hint-box")
         yield Footer()
 
@@ -165,15 +167,26 @@ class DrillScreen(Screen):
         result = message.result
         table = self.query_one("#results", DataTable)
         table.clear()
+        self.details.clear()
         for t in result.tests:
             detail = f"[dim]{escape(t.description)}[/]" if t.status == "pass" else f"[red]{escape(t.message)}[/]"
-            table.add_row(MARKS[t.status], t.name, detail, key=f"{message.run}:{t.name}")
+            key = f"{message.run}:{t.name}"
+            table.add_row(MARKS[t.status], t.name, detail, key=key)
+            self.details[key] = f"[b]{t.name}[/b] [dim]{escape(t.description)}[/]" + (
+                f"\n[red]{escape(t.message)}[/]" if t.message else "")
+        failing = next((i for i, t in enumerate(result.tests) if t.status != "pass"), 0)
+        if result.tests:
+            table.move_cursor(row=failing)
         self.query_one("#verdict", Static).update(verdict_text(result, message.elapsed_s, self.drill))
         if result.status == "pass":
             self.passed = True
             self.notify("All hidden tests pass. s shows the reference.", title="Passed", timeout=6)
         if self.pending:
             self.action_check()
+
+    @on(DataTable.RowHighlighted, "#results")
+    def show_detail(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one("#test-detail", Static).update(self.details.get(event.row_key.value, ""))
 
     # --- editing and watching --------------------------------------------------------------------
     def action_edit(self) -> None:

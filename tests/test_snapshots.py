@@ -29,9 +29,7 @@ def warm():
 
 
 @pytest.fixture
-def app(warm, monkeypatch):
-    shutil.rmtree(WORKSPACE, ignore_errors=True)
-    monkeypatch.setenv("POSTPREP_WORKSPACE", str(WORKSPACE))
+def app(warm):
     return make_app(clock=lambda: datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc), monotonic=lambda: 100.0, grader=warm)
 
 
@@ -58,7 +56,10 @@ def test_drill_browser(snap_compare, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=browse)
 
 
-def test_drill_screen(snap_compare, app):
+def test_drill_screen(snap_compare, app, monkeypatch):
+    shutil.rmtree(WORKSPACE, ignore_errors=True)
+    monkeypatch.setenv("POSTPREP_WORKSPACE", str(WORKSPACE))
+
     async def open_drill(pilot):
         pilot.app.open_drill("attention")
         await settle(pilot, lambda: isinstance(pilot.app.screen, DrillScreen) and pilot.app.screen.path is not None)

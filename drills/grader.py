@@ -103,7 +103,7 @@ def make_job(drill: Drill, path: Path, framework: str, timeout_s: float) -> dict
         "needs_torch": framework == "torch" or "torch" in imported_roots(suite_tree),
         "forbidden": list(drill.forbidden),
         "timeout_s": timeout_s,
-        "cpu_s": math.ceil(timeout_s) + 3,
+        "cpu_s": math.ceil(timeout_s) + 5,  # after imports; the wall clock normally ends a loop first
         "memory_bytes": MEMORY_BYTES,
         "output_cap_bytes": OUTPUT_CAP_BYTES,
     }

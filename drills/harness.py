@@ -22,7 +22,6 @@ _add = np.add
 _le = np.less_equal
 _isfinite = np.isfinite
 _isnan = np.isnan
-_logical_or = np.logical_or
 _logical_not = np.logical_not
 _argwhere = np.argwhere
 _unravel = np.unravel_index

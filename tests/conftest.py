@@ -35,3 +35,14 @@ def postprep():
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def warm():
+    """One warm grader per test process, shared by every test that grades through it."""
+    from postprep.drills.worker import WarmGrader
+
+    grader = WarmGrader()
+    grader.start()
+    yield grader
+    grader.stop()

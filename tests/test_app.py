@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from postprep.drills.catalog import all_drills, get_drill
-from postprep.drills.worker import WarmGrader
 from postprep.tui.app import make_app
 from postprep.tui.commands import DrillCommands
 from postprep.tui.screens.browser import DrillBrowserScreen
@@ -20,13 +19,6 @@ from postprep.tui.screens.solution import ConfirmGiveUp, SolutionScreen
 ATTENTION = get_drill("attention")
 SIZE = (140, 40)
 
-
-@pytest.fixture(scope="module")
-def warm():
-    grader = WarmGrader()
-    grader.start()
-    yield grader
-    grader.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from postprep.drills.catalog import all_drills, get_drill
 

@@ -9,7 +9,6 @@ import pytest
 from postprep.drills.catalog import all_drills, manifest_problems
 from postprep.drills.devcheck import expectations, judge, static_findings
 from postprep.drills.grader import grade
-from postprep.drills.worker import WarmGrader
 
 DRILLS = list(all_drills().values())
 REQUIRED = {"attention", "top_k", "beam_search", "dpo_loss", "nan_debugging"}
@@ -35,13 +34,6 @@ def test_manifest_and_files(drill):
     assert len(tests) >= 8
     assert all(ast.get_docstring(t) for t in tests), "every hidden test needs a one-line description"
 
-
-@pytest.fixture(scope="module")
-def warm():
-    grader = WarmGrader()
-    grader.start()
-    yield grader
-    grader.stop()
 
 
 @pytest.mark.slow

@@ -285,16 +285,6 @@ def test_result_json_follows_results_v3():
 
 
 # --- the warm worker: same isolation, and it survives what kills its children --------------------
-@pytest.fixture(scope="module")
-def warm():
-    from postprep.drills.worker import WarmGrader
-
-    grader = WarmGrader()
-    grader.start()
-    yield grader
-    grader.stop()
-
-
 HOSTILE = {
     "segfault": ("import ctypes\ndef scaled_dot_product_attention(q, k, v, mask=None):\n    ctypes.string_at(0)\n",
                  "error", "segmentation fault"),

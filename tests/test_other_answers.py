@@ -9,17 +9,9 @@ import pytest
 
 from postprep.drills.catalog import get_drill
 from postprep.drills.grader import grade
-from postprep.drills.worker import WarmGrader
 
 ANSWERS = sorted(Path(__file__).parent.joinpath("answers").glob("*/*.py"))
 
-
-@pytest.fixture(scope="module")
-def warm():
-    grader = WarmGrader()
-    grader.start()
-    yield grader
-    grader.stop()
 
 
 @pytest.mark.slow

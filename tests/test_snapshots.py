@@ -12,20 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from postprep.drills.worker import WarmGrader
 from postprep.tui.app import make_app
 from postprep.tui.screens.drill import DrillScreen
 
 SIZE = (120, 34)
 WORKSPACE = Path("/tmp/postprep-snapshot/workspace")  # printed on the drill screen: must not vary
 
-
-@pytest.fixture(scope="module")
-def warm():
-    grader = WarmGrader()
-    grader.start()
-    yield grader
-    grader.stop()
 
 
 @pytest.fixture

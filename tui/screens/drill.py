@@ -213,10 +213,17 @@ class DrillScreen(Screen):
 
     @work(thread=True, group="watch", exit_on_error=False)
     def watch_file(self, path: Path, stop: threading.Event) -> None:
-        from watchfiles import watch
+        import queue
 
-        for _changes in watch(path.parent, watch_filter=lambda _c, p: Path(p) == path, debounce=300,
-                              stop_event=stop, rust_timeout=500):
+        from postprep.tui.watch import watch_saves
+
+        saves: queue.Queue = queue.Queue()
+        watch_saves(path, saves, stop)
+        while not stop.is_set():
+            try:
+                saves.get(timeout=0.5)
+            except queue.Empty:
+                continue
             self.post_message(FileSaved())
 
     @on(FileSaved)

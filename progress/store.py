@@ -76,6 +76,32 @@ def open_database(path: Path) -> sqlite_utils.Database:
     return db
 
 
+@migrations()
+def m002_quiz(db: sqlite_utils.Database) -> None:
+    db["quiz_sessions"].create(
+        {"id": int, "started_at": str, "ended_at": str, "answered": int, "where_": str}, pk="id"
+    )
+    # One row per answer; card_json is the FSRS card after it, so any state can be rebuilt.
+    db["reviews"].create(
+        {
+            "id": int, "card_id": str, "deck": str, "at": str, "rating": int, "rating_source": str,
+            "correct": int, "answer": str, "hint_used": int, "duration_ms": int,
+            "state_before": int, "state_after": int, "stability": float, "difficulty": float,
+            "due": str, "lapse": int, "card_json": str, "session_id": int,
+        },
+        pk="id",
+    )
+    db["reviews"].create_index(["card_id", "id"])
+    db["reviews"].create_index(["at"])
+    # The latest state of every card seen: a cache of the reviews, rebuilt from them on undo.
+    db["card_states"].create(
+        {"card_id": str, "state": int, "due": str, "lapses": int, "leech": int, "card_json": str,
+         "review_id": int},
+        pk="card_id",
+    )
+    db["card_states"].create_index(["due"])
+
+
 @contextmanager
 def migration_lock(path: Path):
     """Connections opening the same new database at once (the app's threads, a CLI check) must not
@@ -193,3 +219,66 @@ class Store:
     def attempts(self, drill: str | None = None, limit: int = 20) -> list[dict]:
         where, args = ("where drill = ?", [drill]) if drill else ("", [])
         return list(self.db.query(f"select * from attempts {where} order by id desc limit ?", [*args, limit]))
+
+    # --- quiz reviews -----------------------------------------------------------------------------
+    def card_states(self, only: dict | set | None = None) -> dict[str, tuple[int, datetime]]:
+        """card id -> (FSRS state, due) for every card seen (restricted to `only` when given)."""
+        rows = self.db.execute("select card_id, state, due from card_states").fetchall()
+        return {cid: (state, datetime.fromisoformat(due)) for cid, state, due in rows if only is None or cid in only}
+
+    def card_state(self, card_id: str) -> dict | None:
+        rows = list(self.db.query("select * from card_states where card_id = ?", [card_id]))
+        return rows[0] if rows else None
+
+    def record_review(self, row: dict, lapses: int, leech: bool) -> int:
+        with self.db.atomic():
+            review_id = self.db["reviews"].insert(row).last_pk
+            self.db["card_states"].upsert(
+                {"card_id": row["card_id"], "state": row["state_after"], "due": row["due"], "lapses": lapses,
+                 "leech": int(leech), "card_json": row["card_json"], "review_id": review_id},
+                pk="card_id",
+            )
+        return review_id
+
+    def undo_review(self, review_id: int, leech_lapses: int = 8) -> None:
+        """Delete one review row and rebuild its card's state from the reviews that remain."""
+        with self.db.atomic():
+            card_id = self.db.execute("select card_id from reviews where id = ?", [review_id]).fetchone()[0]
+            self.db.execute("delete from reviews where id = ?", [review_id])
+            self.db.execute("delete from card_states where card_id = ?", [card_id])
+            rows = list(self.db.query("select * from reviews where card_id = ? order by id", [card_id]))
+            if rows:
+                last = rows[-1]
+                lapses = sum(r["lapse"] for r in rows)
+                self.db["card_states"].insert(
+                    {"card_id": card_id, "state": last["state_after"], "due": last["due"], "lapses": lapses,
+                     "leech": int(lapses >= leech_lapses), "card_json": last["card_json"], "review_id": last["id"]},
+                )
+
+    def reviews_by_state_between(self, start: datetime, end: datetime) -> dict[int, int]:
+        """How many answers were given between two moments, by the state the card was in before."""
+        rows = self.db.execute(
+            "select state_before, count(*) from reviews where at >= ? and at < ? group by state_before",
+            [iso(start), iso(end)],
+        ).fetchall()
+        return dict(rows)
+
+    def recent_auto_durations(self, limit: int = 200) -> list[int]:
+        rows = self.db.execute(
+            "select duration_ms from reviews where correct is not null order by id desc limit ?", [limit]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def start_quiz_session(self, where: str) -> int:
+        with self.db.atomic():
+            return self.db["quiz_sessions"].insert(
+                {"started_at": iso(self.clock()), "answered": 0, "where_": where}
+            ).last_pk
+
+    def end_quiz_session(self, session_id: int) -> None:
+        with self.db.atomic():
+            answered = self.db.execute("select count(*) from reviews where session_id = ?", [session_id]).fetchone()[0]
+            self.db["quiz_sessions"].update(session_id, {"ended_at": iso(self.clock()), "answered": answered})
+
+    def leeches(self) -> list[str]:
+        return [r[0] for r in self.db.execute("select card_id from card_states where leech = 1 order by card_id")]

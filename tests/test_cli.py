@@ -180,3 +180,42 @@ def test_watch_rechecks_on_every_save(workspace):
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     assert proc.returncode == 0
+
+
+# --- quiz --------------------------------------------------------------------------------------------
+def test_quiz_due_counts_and_decks(postprep):
+    due = postprep("quiz", "--due", "--json")
+    assert due.returncode == 0 and json.loads(due.stdout) == {"new": 15, "learning": 0, "review": 0, "total": 15}
+    decks = json.loads(postprep("decks", "--json").stdout)
+    assert {d["pillar"] for d in decks} == set(range(6)) and sum(d["cards"] for d in decks) >= 250
+    assert all(d["topics_covered"] == d["topics"] for d in decks)
+
+
+def test_quiz_session_answers_undo_and_stop(postprep, isolated_home):
+    # recall card of pillar 1 first: Enter reveals, 3 rates Good; then u undoes it; then it comes
+    # back: Enter, 4 (Easy); then q stops and keeps what was answered.
+    result = postprep("quiz", "--pillar", "1", input="\n3\nu\n\n4\nq\n")
+    assert result.returncode == 0, result.stderr
+    assert "Undone:" in result.stdout and "Stopped; every answer so far is saved." in result.stdout
+    reviews = rows(isolated_home, "select card_id, rating, rating_source from reviews")
+    assert len(reviews) == 1 and reviews[0][1:] == (4, "chosen")
+    assert rows(isolated_home, "select answered from quiz_sessions") == [(1,)]
+    due = json.loads(postprep("quiz", "--due", "--json").stdout)
+    assert due["new"] == 14
+
+
+def test_quiz_limit_and_auto_graded_choice(postprep, isolated_home):
+    result = postprep("quiz", "--pillar", "1", "--limit", "2", input="\n3\n1\n\n")
+    assert result.returncode == 0, result.stderr
+    assert "Answered 2 card(s)" in result.stdout
+    sources = rows(isolated_home, "select rating_source, correct is not null from reviews order by id")
+    assert sources == [("chosen", 0), ("auto", 1)]
+
+
+def test_unknown_deck_and_broken_user_deck(postprep, isolated_home):
+    result = postprep("quiz", "--deck", "p1-alignmnt", "--due")
+    assert result.returncode == 2 and "Did you mean p1-alignment?" in result.stderr
+    (isolated_home / "decks").mkdir(parents=True)
+    (isolated_home / "decks" / "mine.toml").write_text('format_version = 1\nid = "mine"\n[[cards]\n')
+    listed = postprep("decks")
+    assert listed.returncode == 0 and "mine.toml:3" in listed.stderr and "p0-foundations" in listed.stdout

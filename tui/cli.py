@@ -277,6 +277,101 @@ def solution(
     console.print(Syntax(drill.solution.read_text(encoding="utf-8"), "python", line_numbers=False))
 
 
+# --- quiz ---------------------------------------------------------------------------------------
+def load_cards(pillar: int | None = None, deck: str | None = None, quiet: bool = False):
+    """Every card of the decks (filtered), with broken deck files reported on stderr."""
+    from postprep.progress.home import data_home
+    from postprep.quiz.decks import load_decks
+
+    decks, problems = load_decks(data_home() / "decks")
+    if not quiet:
+        for problem in problems:
+            err.print(f"[yellow]skipped deck[/] {problem}", markup=True, highlight=False)
+    if deck is not None and deck not in {d.id for d in decks}:
+        from postprep.drills.catalog import did_you_mean
+
+        raise UserError(f"No deck named {deck!r}.{did_you_mean(deck, [d.id for d in decks])} Run `postprep decks` to list them.")
+    if pillar is not None and not 0 <= pillar <= 5:
+        raise UserError("--pillar must be 0-5.")
+    return decks, [c for d in decks for c in d.cards
+                   if (deck is None or d.id == deck) and (pillar is None or c.pillar == pillar)]
+
+
+def quiz_settings():
+    from postprep.progress.home import config
+    from postprep.quiz.scheduler import QuizSettings
+
+    raw = config().get("quiz", {})
+    try:
+        settings = QuizSettings(**{k: raw[k] for k in ("new_per_day", "review_limit", "desired_retention") if k in raw})
+    except TypeError as exc:
+        raise UserError(f"config.toml [quiz]: {exc}") from None
+    if not 0 < settings.desired_retention < 1 or settings.new_per_day < 0 or settings.review_limit < 0:
+        raise UserError("config.toml [quiz]: desired_retention must be in (0, 1); limits must be >= 0.")
+    return settings
+
+
+@app.command("quiz", rich_help_panel="Quiz")
+def quiz(
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Stop after this many answers.", show_default=False)] = None,
+    pillar: Annotated[Optional[int], typer.Option("--pillar", "-p", help="Only cards of this pillar (0-5).", show_default=False)] = None,
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Only cards of this deck.", show_default=False)] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only show today's counts (new, learning, review).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Today's spaced-repetition session: keys 1-4 rate, Enter/Space reveal, u undo, q stop."""
+    from postprep.quiz.scheduler import QuizSession
+    from postprep.tui.quiz_cli import Keys, TerminalQuiz
+
+    _, cards = load_cards(pillar, deck, quiet=as_json)
+    store = open_store()
+    session = QuizSession(store, cards, store.clock, quiz_settings())
+    if due or as_json:
+        counts = session.counts()
+        if as_json:
+            print(json.dumps({"new": counts.new, "learning": counts.learning, "review": counts.review, "total": counts.total}))
+        else:
+            console.print(f"Due today: [b]{counts.new}[/] new · [b]{counts.learning}[/] learning · [b]{counts.review}[/] review")
+        return
+    if not cards:
+        raise UserError("No cards match those filters.")
+    session.session_id = store.start_quiz_session("cli")
+    try:
+        TerminalQuiz(session, console, Keys(), limit).run()
+    finally:
+        store.end_quiz_session(session.session_id)
+
+
+@app.command("decks", rich_help_panel="Quiz")
+def list_decks(as_json: JsonOpt = False) -> None:
+    """The quiz decks with their card counts and how many of the guide's topics they cover."""
+    from collections import Counter
+
+    from postprep.quiz.decks import topics
+
+    decks, _ = load_cards(quiet=as_json)
+    rows = []
+    for d in decks:
+        kinds = Counter(c.kind for c in d.cards)
+        pillar_topics = {t.id for t in topics().values() if t.pillar == d.pillar}
+        covered = pillar_topics & {c.topic for c in d.cards}
+        rows.append({"id": d.id, "title": d.title, "pillar": d.pillar, "cards": len(d.cards),
+                     "recall": kinds["recall"], "choice": kinds["choice"], "short": kinds["short"],
+                     "topics_covered": len(covered), "topics": len(pillar_topics),
+                     "builtin": d.builtin, "path": str(d.path)})
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("deck", "pillar", "cards", "recall/choice/short", "guide topics", "", box=None)
+    for r in rows:
+        table.add_row(r["id"], str(r["pillar"]), str(r["cards"]), f"{r['recall']}/{r['choice']}/{r['short']}",
+                      f"{r['topics_covered']}/{r['topics']}", "" if r["builtin"] else f"[dim]{r['path']}[/]")
+    console.print(table)
+    console.print(f"{sum(r['cards'] for r in rows)} cards in {len(rows)} decks.")
+
+
 # --- dev --------------------------------------------------------------------------------------------
 @dev_app.command("check")
 def dev_check(

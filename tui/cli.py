@@ -372,6 +372,28 @@ def list_decks(as_json: JsonOpt = False) -> None:
     console.print(f"{sum(r['cards'] for r in rows)} cards in {len(rows)} decks.")
 
 
+export_app = typer.Typer(help="Export your decks (and, later, your progress).", no_args_is_help=True)
+app.add_typer(export_app, name="export", rich_help_panel="Quiz")
+
+
+@export_app.command("anki")
+def export_anki(
+    path: Annotated[Path, typer.Argument(help="Where to write the .apkg file.", show_default=False)],
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck.", show_default=False)] = None,
+) -> None:
+    """Write the decks as an Anki package; re-exporting updates notes in Anki instead of duplicating."""
+    from postprep.quiz.anki import export_anki as write
+
+    if path.suffix != ".apkg":
+        raise UserError(f"{path} must end in .apkg")
+    if not path.parent.is_dir():
+        raise UserError(f"The folder {path.parent} does not exist.")
+    decks, _ = load_cards(deck=deck)
+    chosen = [d for d in decks if deck is None or d.id == deck]
+    count = write(chosen, path)
+    console.print(f"Wrote {count} notes in {len(chosen)} decks to [bold]{path}[/]")
+
+
 # --- dev --------------------------------------------------------------------------------------------
 @dev_app.command("check")
 def dev_check(

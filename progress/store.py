@@ -221,10 +221,22 @@ class Store:
         return list(self.db.query(f"select * from attempts {where} order by id desc limit ?", [*args, limit]))
 
     # --- quiz reviews -----------------------------------------------------------------------------
-    def card_states(self, only: dict | set | None = None) -> dict[str, tuple[int, datetime]]:
-        """card id -> (FSRS state, due) for every card seen (restricted to `only` when given)."""
+    def card_states(self) -> dict[str, tuple[int, datetime]]:
+        """card id -> (FSRS state, due) for every card seen."""
         rows = self.db.execute("select card_id, state, due from card_states").fetchall()
-        return {cid: (state, datetime.fromisoformat(due)) for cid, state, due in rows if only is None or cid in only}
+        return {cid: (state, datetime.fromisoformat(due)) for cid, state, due in rows}
+
+    def seen_cards(self) -> set[str]:
+        return {r[0] for r in self.db.execute("select card_id from card_states")}
+
+    def due_cards(self, learning_until: datetime, review_until: datetime) -> list[tuple[str, int, datetime]]:
+        """(card id, state, due) of learning/relearning cards due by `learning_until` and review
+        cards due before `review_until` (dues are stored as UTC ISO text, so they compare as text)."""
+        rows = self.db.execute(
+            "select card_id, state, due from card_states where (state in (1, 3) and due <= ?) or (state = 2 and due < ?)",
+            [iso(learning_until), iso(review_until)],
+        ).fetchall()
+        return [(cid, state, datetime.fromisoformat(due)) for cid, state, due in rows]
 
     def card_state(self, card_id: str) -> dict | None:
         rows = list(self.db.query("select * from card_states where card_id = ?", [card_id]))

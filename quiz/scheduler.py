@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Callable
 
+from postprep.progress.store import iso
 from postprep.quiz.decks import Card
 
 NEW_STATE = 0  # state_before of a card seen for the first time (FSRS states are 1-3)
@@ -106,19 +107,23 @@ class QuizSession:
         """(learning due now, reviews due today, new cards allowed today, learning due soon)."""
         now = self.clock()
         _, end, done = self._today()
-        states = self.store.card_states(self.by_id)
         learning_now, learning_soon, review = [], [], []
-        for card_id, (state, due) in states.items():
-            if state in (1, 3):
-                if due <= now:
-                    learning_now.append((due, card_id))
-                elif due <= now + self.settings.learn_ahead:
-                    learning_soon.append((due, card_id))
-            elif state == 2 and due < end:
+        for card_id, state, due in self.store.due_cards(now + self.settings.learn_ahead, end):
+            if card_id not in self.by_id:
+                continue
+            if state == 2:
                 review.append((due, card_id))
+            else:
+                (learning_now if due <= now else learning_soon).append((due, card_id))
         review_room = max(0, self.settings.review_limit - done.get(2, 0))
         new_room = max(0, self.settings.new_per_day - done.get(NEW_STATE, 0))
-        new = [c.id for c in self.new_order if c.id not in states][:new_room]
+        seen = self.store.seen_cards()
+        new = []
+        for card in self.new_order:
+            if len(new) >= new_room:
+                break
+            if card.id not in seen:
+                new.append(card.id)
         return ([c for _, c in sorted(learning_now)], [c for _, c in sorted(review)][:review_room], new,
                 [c for _, c in sorted(learning_soon)])
 
@@ -136,7 +141,7 @@ class QuizSession:
     def next_learning_due(self) -> datetime | None:
         """When the next learning card of today comes back (after the learn-ahead window)."""
         _, end, _ = self._today()
-        dues = [due for state, due in self.store.card_states(self.by_id).values() if state in (1, 3) and due < end]
+        dues = [due for cid, state, due in self.store.due_cards(end, self.clock()) if state in (1, 3) and cid in self.by_id]
         return min(dues) if dues else None
 
     # --- answering ------------------------------------------------------------------------------
@@ -159,11 +164,11 @@ class QuizSession:
         lapse = int(state_before == 2 and rating == 1)
         lapses = lapses_before + lapse
         row = {
-            "card_id": card.id, "deck": card.deck, "at": now.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
+            "card_id": card.id, "deck": card.deck, "at": iso(now),
             "rating": rating, "rating_source": source, "correct": None if correct is None else int(correct),
             "answer": given, "hint_used": int(hint_used), "duration_ms": duration_ms,
             "state_before": state_before, "state_after": after.state.value, "stability": after.stability,
-            "difficulty": after.difficulty, "due": after.due.isoformat(), "lapse": lapse,
+            "difficulty": after.difficulty, "due": iso(after.due), "lapse": lapse,
             "card_json": after.to_json(), "session_id": self.session_id,
         }
         review_id = self.store.record_review(row, lapses=lapses, leech=lapses >= self.settings.leech_lapses)
@@ -186,4 +191,5 @@ class QuizSession:
         if state is None:
             return None
         return self.scheduler.get_card_retrievability(FsrsCard.from_json(state["card_json"]), self.clock())
+
 

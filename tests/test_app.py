@@ -57,7 +57,8 @@ async def test_opens_on_the_dashboard_with_the_agenda(app):
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.query_one("#agenda").option_count)
         agenda = app.screen.query_one("#agenda")
         ids = [agenda.get_option_at_index(i).id for i in range(agenda.option_count)]
-        assert ids[0] == "attention" and set(ids) <= set(all_drills())
+        assert ids[0] == "quiz" and "15 cards due today" in str(agenda.get_option_at_index(0).prompt)
+        assert ids[1] == "attention" and set(ids[1:]) <= set(all_drills())
         recent = app.screen.query_one("#recent")
         assert recent.get_row_at(0)[1] == "no attempts yet"
 
@@ -191,3 +192,55 @@ async def test_command_palette_offers_every_drill(app):
         hits[0].command()
         await wait_until(pilot, lambda: isinstance(app.screen, DrillScreen) and app.screen.path is not None)
         assert app.screen.drill.id == "dpo_loss"
+
+
+# --- quiz ------------------------------------------------------------------------------------------
+async def open_quiz(app, pilot):
+    from postprep.tui.screens.quiz import QuizScreen
+
+    await pilot.press("c")
+    await wait_until(pilot, lambda: isinstance(app.screen, QuizScreen) and app.screen.card is not None)
+    return app.screen
+
+
+async def answer(pilot, screen, right: bool = True, rating: str | None = None) -> None:
+    """Answer the card shown, as a user would, for any kind; then accept or choose a rating."""
+    card, before = screen.card, len(screen.session.answered)
+    if card.kind == "recall":
+        await pilot.press("space")
+    elif card.kind == "choice":
+        pick = next(i for i, o in enumerate(screen.choices, 1) if (o == card.answer) == right)
+        await pilot.press(str(pick))
+    else:
+        await pilot.press(*(card.answer if right else "zzz"), "enter")
+    await wait_until(pilot, lambda: screen.revealed)
+    await pilot.press(rating or ("enter" if card.kind != "recall" else "3"))
+    await wait_until(pilot, lambda: len(screen.session.answered) == before + 1 and screen.card is not None)
+
+
+async def test_quiz_answers_rates_and_undoes(app, isolated_home):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        assert "15 new" in str(screen.query_one("#quiz-counts").render())
+        for _ in range(3):
+            await answer(pilot, screen)
+        assert "12 new" in str(screen.query_one("#quiz-counts").render())
+        await pilot.press("u")
+        await wait_until(pilot, lambda: len(screen.session.answered) == 2)
+    assert db_rows(isolated_home, "select count(*) from reviews") == [(2,)]
+    assert db_rows(isolated_home, "select answered, where_ from quiz_sessions") == [(2, "app")]
+
+
+async def test_quiz_wrong_choice_suggests_again_and_can_be_overridden(app, isolated_home):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        while screen.card.kind != "choice":
+            await answer(pilot, screen)
+        card = screen.card
+        await answer(pilot, screen, right=False)  # enter accepts the suggestion: Again
+        while screen.card.kind != "choice":
+            await answer(pilot, screen)
+        await answer(pilot, screen, right=False, rating="2")  # the user overrides with Hard
+    rows = db_rows(isolated_home, "select card_id, rating, rating_source, correct from reviews where correct = 0")
+    assert rows[0] == (card.id, 1, "auto", 0)
+    assert rows[1][1:] == (2, "chosen", 0)

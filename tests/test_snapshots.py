@@ -57,3 +57,11 @@ def test_drill_screen(snap_compare, app, monkeypatch):
         await settle(pilot, lambda: isinstance(pilot.app.screen, DrillScreen) and pilot.app.screen.path is not None)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_drill)
+
+
+def test_quiz_screen(snap_compare, app):
+    async def quiz(pilot):
+        await pilot.press("c")
+        await settle(pilot, lambda: getattr(pilot.app.screen, "card", None) is not None)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=quiz)

@@ -25,6 +25,7 @@ class PostprepApp(App):
     BINDINGS = [
         Binding("g", "dashboard", "Dashboard", id="dashboard"),
         Binding("b", "browse_drills", "Drills", id="browse-drills"),
+        Binding("c", "quiz", "Quiz", id="quiz"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -51,6 +52,11 @@ class PostprepApp(App):
 
             store = self._stores.store = Store(self.db_path, self.clock or utc_now)
         return store
+
+    @property
+    def thread_store(self):
+        """A store that is always the calling thread's own connection (for objects that outlive a thread)."""
+        return ThreadStore(self)
 
     @property
     def grader(self):
@@ -100,10 +106,24 @@ class PostprepApp(App):
         if not isinstance(self.screen, DrillBrowserScreen):
             self.push_screen(DrillBrowserScreen())
 
+    def action_quiz(self) -> None:
+        from postprep.tui.screens.quiz import QuizScreen
+
+        if not isinstance(self.screen, QuizScreen):
+            self.push_screen(QuizScreen())
+
     def open_drill(self, drill_id: str, framework: str | None = None) -> None:
         from postprep.tui.screens.drill import DrillScreen
 
         self.push_screen(DrillScreen(get_drill(drill_id), framework))
+
+
+class ThreadStore:
+    def __init__(self, app: PostprepApp):
+        self._app = app
+
+    def __getattr__(self, name: str):
+        return getattr(self._app.store(), name)
 
 
 def make_app(**kwargs) -> PostprepApp:

@@ -14,6 +14,7 @@ class DrillCommands(Provider):
         app = self.app
         yield "drills: browse", app.action_browse_drills, "Every drill, filterable by pillar and status"
         yield "dashboard", app.action_dashboard, "Today's agenda and recent attempts"
+        yield "quiz: today's cards", app.action_quiz, "The spaced-repetition session of the day"
         for drill in all_drills().values():
             yield f"drill: start {drill.id}", partial(app.open_drill, drill.id), drill.title
 

@@ -24,7 +24,7 @@ class DashboardScreen(Screen):
             with Vertical(id="agenda-panel", classes="panel"):
                 yield Label("Today", classes="panel-title")
                 yield OptionList(id="agenda")
-                yield Label("enter opens · b all drills · ctrl+p every command", classes="help-line")
+                yield Label("enter opens · b drills · c quiz · ctrl+p every command", classes="help-line")
             with Vertical(id="recent-panel", classes="panel"):
                 yield Label("Recent attempts", classes="panel-title")
                 yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -46,19 +46,28 @@ class DashboardScreen(Screen):
     def load(self) -> None:
         from postprep.tui.practice import drill_agenda
 
+        from postprep.progress.home import data_home
+        from postprep.quiz.decks import load_decks
+        from postprep.quiz.scheduler import QuizSession
+
         store = self.app.store()
         agenda = drill_agenda(list(all_drills().values()), store.drill_summaries())
         attempts = store.attempts(limit=12)
-        self.app.call_from_thread(self.show, agenda, attempts)
+        decks, _ = load_decks(data_home() / "decks")
+        due = QuizSession(store, [c for d in decks for c in d.cards], store.clock).counts()
+        self.app.call_from_thread(self.show, agenda, attempts, due)
 
-    def show(self, agenda, attempts) -> None:
+    def show(self, agenda, attempts, due) -> None:
         options = self.query_one("#agenda", OptionList)
         options.clear_options()
+        if due.total:
+            options.add_option(Option(f"[b]{'quiz':<9}[/b]{due.total} cards due today\n[dim]{due.new} new · "
+                                      f"{due.learning} learning · {due.review} review[/dim]", id="quiz"))
         for item in agenda:
             label = f"[b]{item.action:<9}[/b]{item.drill.title}\n[dim]{' ' * 9}{item.drill.id} · {item.reason}[/dim]"
             options.add_option(Option(label, id=item.drill.id))
         if not agenda:
-            options.add_option(Option("Nothing due: every drill is passed. Redo one from the drill browser (b).", disabled=True))
+            options.add_option(Option("No drill due: every drill is passed. Redo one from the drill browser (b).", disabled=True))
         table = self.query_one("#recent", DataTable)
         table.clear()
         for a in attempts:
@@ -71,5 +80,7 @@ class DashboardScreen(Screen):
 
     @on(OptionList.OptionSelected, "#agenda")
     def open_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        if event.option.id == "quiz":
+            self.app.action_quiz()
+        elif event.option.id:
             self.app.open_drill(event.option.id)

@@ -10,7 +10,7 @@ import fcntl
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -100,6 +100,12 @@ def m002_quiz(db: sqlite_utils.Database) -> None:
         pk="card_id",
     )
     db["card_states"].create_index(["due"])
+
+
+@migrations()
+def m003_plan(db: sqlite_utils.Database) -> None:
+    # Every (re)start of the plan is a row; the latest is the plan in force.
+    db["plan_starts"].create({"id": int, "start_date": str, "set_at": str}, pk="id")
 
 
 @contextmanager
@@ -294,3 +300,12 @@ class Store:
 
     def leeches(self) -> list[str]:
         return [r[0] for r in self.db.execute("select card_id from card_states where leech = 1 order by card_id")]
+
+    # --- the study plan -----------------------------------------------------------------------------
+    def start_plan(self, start: date) -> None:
+        with self.db.atomic():
+            self.db["plan_starts"].insert({"start_date": start.isoformat(), "set_at": iso(self.clock())})
+
+    def plan_start(self) -> date | None:
+        row = self.db.execute("select start_date from plan_starts order by id desc limit 1").fetchone()
+        return date.fromisoformat(row[0]) if row else None

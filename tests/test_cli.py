@@ -219,3 +219,22 @@ def test_unknown_deck_and_broken_user_deck(postprep, isolated_home):
     (isolated_home / "decks" / "mine.toml").write_text('format_version = 1\nid = "mine"\n[[cards]\n')
     listed = postprep("decks")
     assert listed.returncode == 0 and "mine.toml:3" in listed.stderr and "p0-foundations" in listed.stdout
+
+
+# --- plan --------------------------------------------------------------------------------------------
+def test_plan_start_show_and_the_quiz_follows_the_week(postprep, isolated_home):
+    from datetime import date, timedelta
+
+    assert "No plan yet" in postprep("plan").stdout
+    bad = postprep("plan", "start", "2026-13-01")
+    assert bad.returncode == 2 and "is not a date: write it as YYYY-MM-DD" in bad.stderr
+    start = date.today() - timedelta(days=7 * 4 + 1)  # week 5: DPO / GRPO / PPO, pillar 1
+    assert postprep("plan", "start", start.isoformat()).returncode == 0
+    plan = json.loads(postprep("plan", "--json").stdout)
+    assert plan["week"] == 5 and plan["start"] == start.isoformat()
+    current = [b for b in plan["blocks"] if b["current"]]
+    assert len(current) == 1 and current[0]["weeks"] == [5, 6] and "dpo_loss" in current[0]["drills"]
+    assert "▶ 5-6" in postprep("plan").stdout
+    first = postprep("quiz", "--limit", "1", input="q\n").stdout
+    assert "pillar 1 ·" in first  # new cards come first from the plan week's pillars
+    assert rows(isolated_home, "select count(*) from plan_starts") == [(1,)]

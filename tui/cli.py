@@ -320,12 +320,12 @@ def quiz(
     as_json: JsonOpt = False,
 ) -> None:
     """Today's spaced-repetition session: keys 1-4 rate, Enter/Space reveal, u undo, q stop."""
-    from postprep.quiz.scheduler import QuizSession
+    from postprep.tui.practice import make_quiz_session
     from postprep.tui.quiz_cli import Keys, TerminalQuiz
 
     _, cards = load_cards(pillar, deck, quiet=as_json)
     store = open_store()
-    session = QuizSession(store, cards, store.clock, quiz_settings())
+    session = make_quiz_session(store, cards, quiz_settings())
     if due or as_json:
         counts = session.counts()
         if as_json:
@@ -392,6 +392,76 @@ def export_anki(
     chosen = [d for d in decks if deck is None or d.id == deck]
     count = write(chosen, path)
     console.print(f"Wrote {count} notes in {len(chosen)} decks to [bold]{path}[/]")
+
+
+# --- plan ---------------------------------------------------------------------------------------
+plan_app = typer.Typer(help="The guide's nine-week study plan: what each week practises, and how far you are.",
+                       invoke_without_command=True)
+app.add_typer(plan_app, name="plan", rich_help_panel="Plan")
+
+
+@plan_app.callback()
+def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show the nine weeks, the current one highlighted, each week's material and how much is done."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from postprep.progress.plan import PLAN
+    from postprep.tui.practice import plan_week
+
+    store = open_store()
+    current = plan_week(store)
+    week = current[0] if current else None
+    passed = {d for d, s in store.drill_summaries().items() if s["status"] == "passed"}
+    decks, cards = load_cards(quiet=True)
+    seen = store.seen_cards()
+    blocks = []
+    for block in PLAN:
+        drills = [d.id for d in all_drills().values() if block.first_week <= d.week <= block.last_week]
+        block_cards = [c.id for c in cards if c.pillar in block.pillars]
+        blocks.append({
+            "weeks": [block.first_week, block.last_week], "focus": block.focus, "pillars": list(block.pillars),
+            "current": week is not None and block.covers(week),
+            "drills": drills, "drills_passed": [d for d in drills if d in passed],
+            "decks": [d.id for d in decks if d.pillar in block.pillars],
+            "cards": len(block_cards), "cards_seen": sum(c in seen for c in block_cards),
+        })
+    start = store.plan_start()
+    if as_json:
+        print(json.dumps({"start": start.isoformat() if start else None, "week": week, "blocks": blocks}, indent=2))
+        return
+    from rich.table import Table
+
+    if start is None:
+        console.print("No plan yet: [bold]postprep plan start[/] (today) or [bold]postprep plan start 2026-12-01[/].")
+    elif week == 0:
+        console.print(f"Your plan starts on {start.isoformat()}.")
+    else:
+        console.print(f"Week [bold]{week}[/] of 9 (started {start.isoformat()}).")
+    table = Table("weeks", "focus", "drills passed", "cards seen", box=None)
+    for b in blocks:
+        first, last = b["weeks"]
+        label = ("▶ " if b["current"] else "  ") + (f"{first}-{last}" if last > first else f"{first}+")
+        style = "bold reverse" if b["current"] else ""
+        drills = ", ".join(f"[green]{d}[/]" if d in b["drills_passed"] else d for d in b["drills"]) or "-"
+        table.add_row(label, b["focus"], f"{len(b['drills_passed'])}/{len(b['drills'])}  {drills}",
+                      f"{b['cards_seen']}/{b['cards']}", style=style)
+    console.print(table)
+
+
+@plan_app.command("start")
+def plan_start(
+    start: Annotated[Optional[str], typer.Argument(help="First day, YYYY-MM-DD (default: today).", show_default=False)] = None,
+) -> None:
+    """Start (or restart) the plan; earlier starts stay in your history."""
+    from postprep.progress.plan import parse_start
+
+    store = open_store()
+    try:
+        day = parse_start(start) if start else store.clock().astimezone().date()
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    store.start_plan(day)
+    console.print(f"Plan starts on {day.isoformat()}. New quiz cards now come first from the current week's pillars.")
 
 
 # --- dev --------------------------------------------------------------------------------------------

@@ -88,3 +88,23 @@ def drill_agenda(drills: list[Drill], summaries: dict[str, dict], limit: int = 6
             passed.append((not over, s["last_at"] or "", AgendaItem(drill, "redo", reason)))
     redo = [item for *_, item in sorted(passed, key=lambda t: (t[0], t[1]))]
     return (started + new + redo)[:limit]
+
+
+def plan_week(store):
+    """(week, block) of the plan in force today, or None without a plan (week 0 = not started yet)."""
+    from postprep.progress.plan import block_of, week_of
+
+    start = store.plan_start()
+    if start is None:
+        return None
+    week = week_of(start, store.clock().astimezone().date())
+    return week, block_of(week)
+
+
+def make_quiz_session(store, cards, settings=None):
+    """Today's quiz: new cards come first from the pillars of the current plan week, if any."""
+    from postprep.quiz.scheduler import QuizSession, QuizSettings
+
+    current = plan_week(store)
+    preferred = current[1].pillars if current and current[0] >= 1 else ()
+    return QuizSession(store, cards, store.clock, settings or QuizSettings(), preferred_pillars=preferred)

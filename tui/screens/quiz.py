@@ -79,13 +79,13 @@ class QuizScreen(Screen):
     def start(self) -> None:
         from postprep.progress.home import data_home
         from postprep.quiz.decks import load_decks
-        from postprep.quiz.scheduler import QuizSession, QuizSettings
+        from postprep.tui.practice import make_quiz_session
 
         decks, problems = load_decks(data_home() / "decks")
         cards = [c for d in decks for c in d.cards
                  if (self.deck is None or d.id == self.deck) and (self.pillar is None or c.pillar == self.pillar)]
         store = self.app.thread_store
-        session = QuizSession(store, cards, self.app.store().clock, QuizSettings())
+        session = make_quiz_session(store, cards)
         session.session_id = store.start_quiz_session("app")
         self.session = session
         for problem in problems:

@@ -90,17 +90,20 @@ def _grade(drill: Drill, path: Path, framework: str | None, timeout_s: float, ru
         return Result("error", f"{drill.id} is a {' or '.join(drill.frameworks)} drill, not {framework}", **base)
     if problem:
         return Result("error", problem, framework=framework, **base)
-    job = make_job(drill, path, framework, timeout_s)
+    job = make_job(drill, path, framework, timeout_s, candidate_roots=imported_roots(ast.parse(source)))
     return verdict(run(job), job, framework=framework, **base)
 
 
-def make_job(drill: Drill, path: Path, framework: str, timeout_s: float) -> dict:
+def make_job(drill: Drill, path: Path, framework: str, timeout_s: float, candidate_roots: set[str] = frozenset()) -> dict:
     suite_tree = ast.parse(drill.suite.read_text(encoding="utf-8"))
     return {
         "suite": str(drill.suite),
         "candidate": str(path.resolve()),
         "framework": framework,
-        "needs_torch": framework == "torch" or "torch" in imported_roots(suite_tree),
+        # torch costs seconds to import: only when the user's framework, the suite's module or the
+        # user's file needs it (then before the limits, and its forbidden APIs get their guards)
+        "needs_torch": framework == "torch" or "torch" in candidate_roots
+        or "torch" in imported_roots(suite_tree, top_level_only=True),
         "forbidden": list(drill.forbidden),
         "timeout_s": timeout_s,
         "cpu_s": math.ceil(timeout_s) + 5,  # after imports; the wall clock normally ends a loop first

@@ -10,9 +10,9 @@ from postprep.drills.catalog import Drill
 DYNAMIC_LOOKUPS = {"getattr", "__import__", "import_module", "eval", "exec", "attrgetter"}
 
 
-def imported_roots(tree: ast.AST) -> set[str]:
+def imported_roots(tree: ast.Module, top_level_only: bool = False) -> set[str]:
     roots = set()
-    for node in ast.walk(tree):
+    for node in (tree.body if top_level_only else ast.walk(tree)):
         if isinstance(node, ast.Import):
             roots.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -30,7 +30,7 @@ def set_process_limits(job: dict) -> None:
 
 
 def import_frameworks(use_torch: bool) -> None:
-    import hypothesis  # noqa: F401
+    import hypothesis  # noqa: F401  (imported for the suites, once)
     import numpy  # noqa: F401
     import pytest  # noqa: F401
 

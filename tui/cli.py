@@ -225,14 +225,9 @@ def show_result(result, drill: Drill, elapsed_s: float | None) -> None:
     console.print()
     if result.message:
         console.print(f"[bold red]Error:[/] {result.message}")
-    colour = {"pass": "green", "fail": "red", "error": "red"}[result.status]
-    summary = f"[bold {colour}]{result.status.upper()}[/]"
-    if result.tests:
-        summary += f"  {result.passed}/{len(result.tests)} tests passed"
-    if elapsed_s is not None:
-        summary += f"  ·  {format_seconds(elapsed_s)} elapsed of {drill.minutes}:00 target"
-    summary += f"  ·  graded in {result.duration_ms / 1000:.1f} s"
-    console.print(summary)
+    from postprep.tui.practice import verdict_line
+
+    console.print(verdict_line(result, elapsed_s, drill))
     if result.status == "pass":
         console.print(f"[dim]See the reference: postprep solution {drill.id}[/]")
 

@@ -108,3 +108,15 @@ def make_quiz_session(store, cards, settings=None):
     current = plan_week(store)
     preferred = current[1].pillars if current and current[0] >= 1 else ()
     return QuizSession(store, cards, store.clock, settings or QuizSettings(), preferred_pillars=preferred)
+
+
+def verdict_line(result, elapsed_s: float | None, drill: Drill) -> str:
+    """The one-line summary of a grading, in rich markup: verdict, tests, time against the target."""
+    style = "green" if result.status == "pass" else "red"
+    text = f"[b {style}]{result.status.upper()}[/]"
+    if result.tests:
+        text += f"  {result.passed}/{len(result.tests)} tests passed"
+    if elapsed_s is not None:
+        seconds = max(0, int(elapsed_s))
+        text += f"  ·  {seconds // 60}:{seconds % 60:02d} of {drill.minutes}:00 target"
+    return text + f"  ·  graded in {result.duration_ms / 1000:.2f} s"

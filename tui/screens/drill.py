@@ -18,10 +18,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Markdown, Static
 
 from postprep.drills.catalog import Drill
-from postprep.tui.widgets.clock import DrillClock, mm_ss
+from postprep.tui.widgets.clock import DrillClock
 
 MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "error": "[red]![/]", "running": "[yellow]…[/]", "pending": "[dim]·[/]"}
-VERDICT_STYLE = {"pass": "green", "fail": "red", "error": "red"}
 
 
 @dataclass
@@ -284,13 +283,9 @@ def escape(text: str) -> str:
 
 
 def verdict_text(result, elapsed_s: float | None, drill: Drill) -> str:
-    style = VERDICT_STYLE[result.status]
-    text = f"[b {style}]{result.status.upper()}[/]"
-    if result.tests:
-        text += f"  {result.passed}/{len(result.tests)} tests"
-    if elapsed_s is not None:
-        text += f"  ·  {mm_ss(elapsed_s)} of {drill.minutes}:00"
-    text += f"  ·  graded in {result.duration_ms / 1000:.2f} s"
+    from postprep.tui.practice import verdict_line
+
+    text = verdict_line(result, elapsed_s, drill)
     if result.message:
-        text += f"\n[{style}]{escape(result.message)}[/]"
+        text += f"\n[red]{escape(result.message)}[/]"
     return text

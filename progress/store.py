@@ -138,10 +138,28 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+    @contextmanager
+    def writing(self):
+        """A write transaction that takes the write lock at once (BEGIN IMMEDIATE): concurrent
+        writers then wait for each other (busy timeout) instead of failing on a lock upgrade."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
     # --- drill sessions -------------------------------------------------------------------------
     def start_drill(self, drill: str, framework: str, file: Path) -> Session:
         row = {"drill": drill, "framework": framework, "file": str(file), "started_at": iso(self.clock())}
-        with self.db.atomic():
+        with self.writing():
             self.db["drill_sessions"].insert(row)
         return self.session(drill)
 
@@ -170,7 +188,7 @@ class Store:
             "hints_used": self.hints_used(drill), "message": message or "", "grading_ms": grading_ms,
             "session_id": session.id if session else None,
         }
-        with self.db.atomic():
+        with self.writing():
             self.db["attempts"].insert(row)
         return row
 
@@ -184,7 +202,7 @@ class Store:
     def record_hint(self, drill: str) -> int:
         """Takes the next hint; returns its level (1 = the first)."""
         session = self.session(drill)
-        with self.db.atomic():
+        with self.writing():
             level = self.hints_used(drill) + 1
             self.db["hints"].insert({"drill": drill, "level": level, "at": iso(self.clock()),
                                      "session_id": session.id if session else None})
@@ -192,7 +210,7 @@ class Store:
 
     def record_give_up(self, drill: str) -> None:
         session = self.session(drill)
-        with self.db.atomic():
+        with self.writing():
             self.db["give_ups"].insert({"drill": drill, "at": iso(self.clock()),
                                         "session_id": session.id if session else None})
 
@@ -249,7 +267,7 @@ class Store:
         return rows[0] if rows else None
 
     def record_review(self, row: dict, lapses: int, leech: bool) -> int:
-        with self.db.atomic():
+        with self.writing():
             review_id = self.db["reviews"].insert(row).last_pk
             self.db["card_states"].upsert(
                 {"card_id": row["card_id"], "state": row["state_after"], "due": row["due"], "lapses": lapses,
@@ -260,7 +278,7 @@ class Store:
 
     def undo_review(self, review_id: int, leech_lapses: int = 8) -> None:
         """Delete one review row and rebuild its card's state from the reviews that remain."""
-        with self.db.atomic():
+        with self.writing():
             card_id = self.db.execute("select card_id from reviews where id = ?", [review_id]).fetchone()[0]
             self.db.execute("delete from reviews where id = ?", [review_id])
             self.db.execute("delete from card_states where card_id = ?", [card_id])
@@ -288,13 +306,13 @@ class Store:
         return [r[0] for r in rows]
 
     def start_quiz_session(self, where: str) -> int:
-        with self.db.atomic():
+        with self.writing():
             return self.db["quiz_sessions"].insert(
                 {"started_at": iso(self.clock()), "answered": 0, "where_": where}
             ).last_pk
 
     def end_quiz_session(self, session_id: int) -> None:
-        with self.db.atomic():
+        with self.writing():
             answered = self.db.execute("select count(*) from reviews where session_id = ?", [session_id]).fetchone()[0]
             self.db["quiz_sessions"].update(session_id, {"ended_at": iso(self.clock()), "answered": answered})
 
@@ -303,7 +321,7 @@ class Store:
 
     # --- the study plan -----------------------------------------------------------------------------
     def start_plan(self, start: date) -> None:
-        with self.db.atomic():
+        with self.writing():
             self.db["plan_starts"].insert({"start_date": start.isoformat(), "set_at": iso(self.clock())})
 
     def plan_start(self) -> date | None:

@@ -367,16 +367,31 @@ def list_decks(as_json: JsonOpt = False) -> None:
     console.print(f"{sum(r['cards'] for r in rows)} cards in {len(rows)} decks.")
 
 
-export_app = typer.Typer(help="Export your decks (and, later, your progress).", no_args_is_help=True)
-app.add_typer(export_app, name="export", rich_help_panel="Quiz")
-
-
-@export_app.command("anki")
-def export_anki(
-    path: Annotated[Path, typer.Argument(help="Where to write the .apkg file.", show_default=False)],
-    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck.", show_default=False)] = None,
+@app.command("export", rich_help_panel="Data")
+def export(
+    target: Annotated[str, typer.Argument(help="A .json path for your progress, or `anki` for the decks.", show_default=False)],
+    path: Annotated[Optional[Path], typer.Argument(help="With `anki`: the .apkg file to write.", show_default=False)] = None,
+    deck: Annotated[Optional[str], typer.Option("--deck", "-d", help="anki: only this deck.", show_default=False)] = None,
 ) -> None:
-    """Write the decks as an Anki package; re-exporting updates notes in Anki instead of duplicating."""
+    """`postprep export PATH` writes all your progress as readable JSON; `postprep export anki
+    PATH.apkg` writes the decks for Anki (re-exporting updates notes instead of duplicating)."""
+    if target == "anki":
+        if path is None:
+            raise UserError("Say where to write the decks: postprep export anki PATH.apkg")
+        return export_anki(path, deck)
+    if path is not None or deck is not None:
+        raise UserError("To export progress: postprep export PATH.json; for Anki: postprep export anki PATH.apkg")
+    from postprep.progress.transfer import export_progress
+
+    out = Path(target).expanduser()
+    if not out.parent.is_dir():
+        raise UserError(f"The folder {out.parent} does not exist.")
+    counts = export_progress(open_store(), out)
+    console.print(f"Wrote {sum(counts.values())} rows to [bold]{out}[/] "
+                  f"({', '.join(f'{n} {k}' for k, n in counts.items() if n)})")
+
+
+def export_anki(path: Path, deck: str | None) -> None:
     from postprep.quiz.anki import export_anki as write
 
     if path.suffix != ".apkg":
@@ -387,6 +402,30 @@ def export_anki(
     chosen = [d for d in decks if deck is None or d.id == deck]
     count = write(chosen, path)
     console.print(f"Wrote {count} notes in {len(chosen)} decks to [bold]{path}[/]")
+
+
+@app.command("import", rich_help_panel="Data")
+def import_(path: Annotated[Path, typer.Argument(help="A file made by `postprep export`.", show_default=False)]) -> None:
+    """Add the progress of an export to this machine's; rows already here are never duplicated."""
+    from postprep.progress.transfer import TransferError, import_progress
+
+    try:
+        added = import_progress(open_store(), path.expanduser())
+    except TransferError as exc:
+        raise UserError(str(exc)) from None
+    console.print(f"Added {sum(added.values())} rows" + (f" ({', '.join(f'{n} {k}' for k, n in added.items() if n)})" if any(added.values()) else "; everything was already here."))
+
+
+@app.command("backup", rich_help_panel="Data")
+def backup(path: Annotated[Path, typer.Argument(help="The new file to write.", show_default=False)]) -> None:
+    """A consistent copy of progress.db, safe while postprep is running (SQLite's online backup)."""
+    from postprep.progress.transfer import TransferError, backup as copy
+
+    try:
+        copy(open_store(), path.expanduser())
+    except TransferError as exc:
+        raise UserError(str(exc)) from None
+    console.print(f"Backed up to [bold]{path}[/]")
 
 
 # --- plan ---------------------------------------------------------------------------------------

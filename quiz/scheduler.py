@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import statistics
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Callable
@@ -156,7 +157,8 @@ class QuizSession:
 
         now = self.clock()
         previous = self.store.card_state(card.id)
-        fsrs_card = FsrsCard.from_json(previous["card_json"]) if previous else FsrsCard(due=now)
+        # an explicit card_id: without one, fsrs sleeps 1 ms to make a unique timestamp id
+        fsrs_card = FsrsCard.from_json(previous["card_json"]) if previous else FsrsCard(card_id=zlib.crc32(card.id.encode()), due=now)
         state_before = previous["state"] if previous else NEW_STATE
         lapses_before = previous["lapses"] if previous else 0
         after, _log = self.scheduler.review_card(fsrs_card, Rating(rating), review_datetime=now,

@@ -428,6 +428,68 @@ def backup(path: Annotated[Path, typer.Argument(help="The new file to write.", s
     console.print(f"Backed up to [bold]{path}[/]")
 
 
+# --- today and stats -------------------------------------------------------------------------------
+@app.command("today", rich_help_panel="Plan")
+def today_cmd(as_json: JsonOpt = False) -> None:
+    """Today's agenda: due quiz cards, the plan week's drills, catch-up, drills due for re-practice."""
+    from postprep.tui.practice import today
+
+    _, cards = load_cards(quiet=as_json)
+    agenda = today(open_store(), list(all_drills().values()), cards, quiz_settings())
+    if as_json:
+        print(json.dumps({
+            "week": agenda.week, "focus": agenda.focus, "overdue_left": agenda.overdue_left,
+            "catch_up_days": agenda.catch_up_days,
+            "items": [{"action": i.action, "drill": i.drill.id if i.drill else None, "reason": i.reason} for i in agenda.items],
+        }, indent=2))
+        return
+    console.print(f"[b]Week {agenda.week}[/b]: {agenda.focus}" if agenda.week else "[dim]No plan yet: postprep plan start[/]")
+    for item in agenda.items:
+        what = f"postprep drill {item.drill.id}" if item.drill else "postprep quiz"
+        console.print(f"  [b]{item.action:<9}[/b] {item.drill.title if item.drill else 'Quiz'}  [dim]{item.reason} · {what}[/]")
+    if agenda.overdue_left:
+        console.print(f"  [dim]{agenda.overdue_left} more overdue drills: about {agenda.catch_up_days} days to catch up.[/]")
+    if not agenda.items:
+        console.print("Nothing due today.")
+
+
+@app.command("stats", rich_help_panel="Plan")
+def stats_cmd(as_json: JsonOpt = False) -> None:
+    """Streak, activity calendar, per-pillar mastery and readiness, true retention, time to pass."""
+    from postprep.tui.practice import progress_report
+
+    _, cards = load_cards(quiet=as_json)
+    settings = quiz_settings()
+    report = progress_report(open_store(), list(all_drills().values()), cards, settings.desired_retention)
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    from rich.table import Table
+
+    console.print(f"Streak: [b]{report['streak_days']}[/] day(s)")
+    shades = " ░▒▓█"
+    top = max([d["count"] for d in report["calendar"]] + [1])
+    from datetime import date
+
+    console.print("Last 12 weeks, a column per week (darker = more answers and checks):")
+    for i in range(7):
+        days = report["calendar"][i::7]
+        cells = "".join(shades[min(4, -(-4 * d["count"] // top))] for d in days)
+        console.print(f"  {date.fromisoformat(days[0]['day']).strftime('%a')} [green]{cells}[/]")
+    retention = report["true_retention"]
+    console.print(f"True retention (30 days, {report['retention_answers_30d']} review answers): "
+                  + (f"[b]{retention:.0%}[/] against a desired {report['desired_retention']:.0%}" if retention is not None else "no reviews yet"))
+    table = Table("pillar", "cards seen", "recall", "drills passed", "readiness", box=None)
+    for p in report["pillars"]:
+        recall = f"{p['card_recall']:.0%}" if p["card_recall"] is not None else "-"
+        table.add_row(str(p["pillar"]), f"{p['cards_seen']}/{p['cards']}", recall,
+                      f"{p['drills_passed']}/{p['drills']}", p["readiness"])
+    console.print(table)
+    if report["time_to_pass"]:
+        console.print("Time to pass: " + ", ".join(
+            f"{t['drill']} {format_seconds(t['elapsed_s'])}" for t in report["time_to_pass"][-8:]))
+
+
 # --- plan ---------------------------------------------------------------------------------------
 plan_app = typer.Typer(help="The guide's nine-week study plan: what each week practises, and how far you are.",
                        invoke_without_command=True)

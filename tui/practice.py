@@ -63,31 +63,65 @@ def solution_open(store, drill: Drill) -> bool:
 
 
 NEW = {"status": "new", "attempts": 0, "best_s": None, "last_at": None}
+DRILLS_PER_DAY = 3  # a realistic day beside the quiz: the plan's drills first, then catch-up
 
 
 @dataclass
 class AgendaItem:
-    drill: Drill
-    action: str  # "continue" | "start" | "redo"
+    action: str  # "quiz" | "continue" | "start" | "catch up" | "redo"
     reason: str
+    drill: Drill | None = None
 
 
-def drill_agenda(drills: list[Drill], summaries: dict[str, dict], limit: int = 6) -> list[AgendaItem]:
-    """Today's drills: unfinished ones first (continue where you left off), then new ones in study
-    order, then passed ones to redo (the longest untouched first, or those over their target)."""
-    started, new, passed = [], [], []
-    for drill in drills:
-        s = summaries.get(drill.id, NEW)
-        if s["status"] in ("started", "attempted"):
-            started.append(AgendaItem(drill, "continue", f"{s['attempts']} checks so far, not passed yet"))
-        elif s["status"] == "new":
-            new.append(AgendaItem(drill, "start", f"week {drill.week} · {drill.minutes} min target"))
-        else:
-            over = s["best_s"] is not None and s["best_s"] > drill.minutes * 60
-            reason = "best time over the target: beat it" if over else "passed: redo it from memory"
-            passed.append((not over, s["last_at"] or "", AgendaItem(drill, "redo", reason)))
-    redo = [item for *_, item in sorted(passed, key=lambda t: (t[0], t[1]))]
-    return (started + new + redo)[:limit]
+@dataclass
+class Agenda:
+    items: list[AgendaItem]
+    week: int | None
+    focus: str | None
+    overdue_left: int  # overdue drills beyond today's share
+    catch_up_days: int
+
+
+def today(store, drills: list[Drill], cards, settings=None) -> Agenda:
+    """Today's practice: due quiz cards, the plan week's drills (or the next ones in study order
+    without a plan), at most DRILLS_PER_DAY drills with the overdue ones spread over the coming
+    days, and passed drills whose re-practice is due."""
+    from postprep.progress.repractice import drill_schedule
+
+    now = store.clock()
+    counts = make_quiz_session(store, cards, settings).counts()
+    summaries = store.drill_summaries()
+    status = {d.id: summaries.get(d.id, NEW)["status"] for d in drills}
+    current = plan_week(store)
+    week, block = current if current and current[0] >= 1 else (None, None)
+    unpassed = [d for d in drills if status[d.id] != "passed"]
+    if block is not None:
+        this_week = [d for d in unpassed if block.first_week <= d.week <= block.last_week]
+        overdue = [d for d in unpassed if d.week < block.first_week]
+    else:
+        this_week, overdue = unpassed, []
+    this_week.sort(key=lambda d: status[d.id] == "new")  # continue what was started first
+    picked = this_week[:DRILLS_PER_DAY - min(len(overdue), 1)] if overdue else this_week[:DRILLS_PER_DAY]
+    catch_up = overdue[:DRILLS_PER_DAY - len(picked)]
+    items = []
+    if counts.total:
+        items.append(AgendaItem("quiz", f"{counts.total} cards: {counts.new} new · {counts.learning} learning · {counts.review} review"))
+    for d in picked:
+        started = status[d.id] in ("started", "attempted")
+        items.append(AgendaItem("continue" if started else "start", f"week {d.week} · {d.minutes} min target", d))
+    for d in catch_up:
+        items.append(AgendaItem("catch up", f"from week {d.week}, overdue · {d.minutes} min target", d))
+    targets = {d.id: d.minutes * 60 for d in drills}
+    by_id = {d.id: d for d in drills}
+    for due in sorted(drill_schedule(store, targets).values(), key=lambda x: x.due):
+        if due.due <= now and status.get(due.drill) == "passed":
+            items.append(AgendaItem("redo", f"re-practice due (last time: {RATING_WORDS[due.last_rating]})", by_id[due.drill]))
+    left = len(overdue) - len(catch_up)
+    per_day = max(1, DRILLS_PER_DAY - len(this_week)) if this_week else DRILLS_PER_DAY
+    return Agenda(items, week, block.focus if block else None, left, -(-left // per_day) if left else 0)
+
+
+RATING_WORDS = {1: "gave up", 2: "hard", 3: "good", 4: "easy"}
 
 
 def plan_week(store):
@@ -120,3 +154,32 @@ def verdict_line(result, elapsed_s: float | None, drill: Drill) -> str:
         seconds = max(0, int(elapsed_s))
         text += f"  ·  {seconds // 60}:{seconds % 60:02d} of {drill.minutes}:00 target"
     return text + f"  ·  graded in {result.duration_ms / 1000:.2f} s"
+
+
+def progress_report(store, drills: list[Drill], cards, desired_retention: float = 0.9, weeks: int = 12) -> dict:
+    """Everything `postprep stats` and the progress screen show, computed from the rows."""
+    from datetime import timedelta
+
+    from postprep.progress import stats
+
+    now = store.clock()
+    days = stats.activity(store, now)
+    today_ = (now.astimezone() - timedelta(hours=4)).date()
+    recall = stats.retrievabilities(store, now)
+    passed = {d for d, s in store.drill_summaries().items() if s["status"] == "passed"}
+    cards_by_pillar: dict[int, list[str]] = {}
+    for c in cards:
+        cards_by_pillar.setdefault(c.pillar, []).append(c.id)
+    drills_by_pillar: dict[int, list[str]] = {}
+    for d in drills:
+        drills_by_pillar.setdefault(d.pillar, []).append(d.id)
+    retention, answers = stats.true_retention(store, now - timedelta(days=30))
+    first = today_ - timedelta(days=7 * weeks - 1)
+    return {
+        "streak_days": stats.streak(days, today_),
+        "calendar": [{"day": (first + timedelta(days=i)).isoformat(), "count": days.get(first + timedelta(days=i), 0)}
+                     for i in range(7 * weeks)],
+        "pillars": stats.pillar_mastery(cards_by_pillar, drills_by_pillar, recall, passed),
+        "true_retention": retention, "retention_answers_30d": answers, "desired_retention": desired_retention,
+        "time_to_pass": stats.time_to_pass(store),
+    }

@@ -22,7 +22,7 @@ class DashboardScreen(Screen):
         yield Header()
         with Horizontal(id="dashboard"):
             with Vertical(id="agenda-panel", classes="panel"):
-                yield Label("Today", classes="panel-title")
+                yield Label("Today", classes="panel-title", id="agenda-title")
                 yield OptionList(id="agenda")
                 yield Label("enter opens · b drills · c quiz · ctrl+p every command", classes="help-line")
             with Vertical(id="recent-panel", classes="panel"):
@@ -44,30 +44,31 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load(self) -> None:
-        from postprep.tui.practice import drill_agenda
-
         from postprep.progress.home import data_home
         from postprep.quiz.decks import load_decks
-        from postprep.quiz.scheduler import QuizSession
+        from postprep.tui.practice import today
 
         store = self.app.store()
-        agenda = drill_agenda(list(all_drills().values()), store.drill_summaries())
-        attempts = store.attempts(limit=12)
         decks, _ = load_decks(data_home() / "decks")
-        due = QuizSession(store, [c for d in decks for c in d.cards], store.clock).counts()
-        self.app.call_from_thread(self.show, agenda, attempts, due)
+        agenda = today(store, list(all_drills().values()), [c for d in decks for c in d.cards])
+        attempts = store.attempts(limit=12)
+        self.app.call_from_thread(self.show, agenda, attempts)
 
-    def show(self, agenda, attempts, due) -> None:
+    def show(self, agenda, attempts) -> None:
+        title = "Today" + (f" · week {agenda.week}: {agenda.focus}" if agenda.week else " · no plan yet (postprep plan start)")
+        self.query_one("#agenda-title", Label).update(title)
         options = self.query_one("#agenda", OptionList)
         options.clear_options()
-        if due.total:
-            options.add_option(Option(f"[b]{'quiz':<9}[/b]{due.total} cards due today\n[dim]{due.new} new · "
-                                      f"{due.learning} learning · {due.review} review[/dim]", id="quiz"))
-        for item in agenda:
-            label = f"[b]{item.action:<9}[/b]{item.drill.title}\n[dim]{' ' * 9}{item.drill.id} · {item.reason}[/dim]"
-            options.add_option(Option(label, id=item.drill.id))
-        if not agenda:
-            options.add_option(Option("No drill due: every drill is passed. Redo one from the drill browser (b).", disabled=True))
+        for item in agenda.items:
+            name = item.drill.title if item.drill else "Today's cards"
+            options.add_option(Option(f"[b]{item.action:<9}[/b]{name}\n[dim]{' ' * 9}"
+                                      f"{item.drill.id + ' · ' if item.drill else ''}{item.reason}[/dim]",
+                                      id=item.drill.id if item.drill else "quiz"))
+        if agenda.overdue_left:
+            options.add_option(Option(f"[dim]{agenda.overdue_left} more overdue drills: about "
+                                      f"{agenda.catch_up_days} days to catch up at this pace[/dim]", disabled=True))
+        if not agenda.items:
+            options.add_option(Option("Nothing due today. Redo a drill from the browser (b).", disabled=True))
         table = self.query_one("#recent", DataTable)
         table.clear()
         for a in attempts:

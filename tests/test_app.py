@@ -244,3 +244,18 @@ async def test_quiz_wrong_choice_suggests_again_and_can_be_overridden(app, isola
     rows = db_rows(isolated_home, "select card_id, rating, rating_source, correct from reviews where correct = 0")
     assert rows[0] == (card.id, 1, "auto", 0)
     assert rows[1][1:] == (2, "chosen", 0)
+
+
+async def test_progress_screen_shows_the_rows(app, isolated_home):
+    from postprep.tui.screens.progress import ProgressScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_attention(app, pilot)
+        screen.path.write_text(ATTENTION.solution.read_text())
+        assert (await check(pilot, screen)).startswith("PASS")
+        await pilot.press("escape", "p")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProgressScreen)
+                         and "Streak" in str(app.screen.query_one("#progress-summary").render()))
+        table = app.screen.query_one("#pillars")
+        assert table.row_count == 6 and table.get_row_at(0)[3] == "1/2"
+        assert "Streak 1 day(s)" in str(app.screen.query_one("#progress-summary").render())

@@ -65,3 +65,11 @@ def test_quiz_screen(snap_compare, app):
         await settle(pilot, lambda: getattr(pilot.app.screen, "card", None) is not None)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=quiz)
+
+
+def test_progress_screen(snap_compare, app):
+    async def progress(pilot):
+        await pilot.press("p")
+        await settle(pilot, lambda: "Streak" in str(pilot.app.screen.query_one("#progress-summary").render()))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=progress)

@@ -26,6 +26,7 @@ class PostprepApp(App):
         Binding("g", "dashboard", "Dashboard", id="dashboard"),
         Binding("b", "browse_drills", "Drills", id="browse-drills"),
         Binding("c", "quiz", "Quiz", id="quiz"),
+        Binding("p", "progress", "Progress", id="progress"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -111,6 +112,12 @@ class PostprepApp(App):
 
         if not isinstance(self.screen, QuizScreen):
             self.push_screen(QuizScreen())
+
+    def action_progress(self) -> None:
+        from postprep.tui.screens.progress import ProgressScreen
+
+        if not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen())
 
     def open_drill(self, drill_id: str, framework: str | None = None) -> None:
         from postprep.tui.screens.drill import DrillScreen

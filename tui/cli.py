@@ -467,7 +467,7 @@ def stats_cmd(as_json: JsonOpt = False) -> None:
     from rich.table import Table
 
     console.print(f"Streak: [b]{report['streak_days']}[/] day(s)")
-    shades = " ░▒▓█"
+    shades = "·░▒▓█"
     top = max([d["count"] for d in report["calendar"]] + [1])
     from datetime import date
 

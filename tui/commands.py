@@ -15,6 +15,7 @@ class DrillCommands(Provider):
         yield "drills: browse", app.action_browse_drills, "Every drill, filterable by pillar and status"
         yield "dashboard", app.action_dashboard, "Today's agenda and recent attempts"
         yield "quiz: today's cards", app.action_quiz, "The spaced-repetition session of the day"
+        yield "progress", app.action_progress, "Streak, activity, readiness per pillar, time to pass"
         for drill in all_drills().values():
             yield f"drill: start {drill.id}", partial(app.open_drill, drill.id), drill.title
 

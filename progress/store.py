@@ -7,6 +7,7 @@ Opened through sqlite-utils in WAL mode with a busy timeout; one connection per 
 from __future__ import annotations
 
 import fcntl
+import json
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,6 +107,17 @@ def m002_quiz(db: sqlite_utils.Database) -> None:
 def m003_plan(db: sqlite_utils.Database) -> None:
     # Every (re)start of the plan is a row; the latest is the plan in force.
     db["plan_starts"].create({"id": int, "start_date": str, "set_at": str}, pk="id")
+
+
+@migrations()
+def m004_design(db: sqlite_utils.Database) -> None:
+    # One row per finished design answer: the text as submitted and the user's rubric marks.
+    db["design_answers"].create(
+        {"id": int, "prompt": str, "started_at": str, "finished_at": str, "elapsed_s": float,
+         "answer": str, "marks": str, "suggested": str, "score": float},
+        pk="id",
+    )
+    db["design_answers"].create_index(["prompt", "finished_at"])
 
 
 @contextmanager
@@ -327,3 +339,18 @@ class Store:
     def plan_start(self) -> date | None:
         row = self.db.execute("select start_date from plan_starts order by id desc limit 1").fetchone()
         return date.fromisoformat(row[0]) if row else None
+
+    # --- design answers ---------------------------------------------------------------------------
+    def record_design_answer(self, prompt: str, started_at: datetime, answer: str, marks: list[str],
+                             suggested: list[str], score: float) -> int:
+        now = self.clock()
+        with self.writing():
+            return self.db["design_answers"].insert({
+                "prompt": prompt, "started_at": iso(started_at), "finished_at": iso(now),
+                "elapsed_s": (now - started_at).total_seconds(), "answer": answer,
+                "marks": json.dumps(marks), "suggested": json.dumps(suggested), "score": score,
+            }).last_pk
+
+    def design_answers(self, prompt: str | None = None) -> list[dict]:
+        where, args = ("where prompt = ?", [prompt]) if prompt else ("", [])
+        return list(self.db.query(f"select * from design_answers {where} order by id", args))

@@ -63,8 +63,9 @@ def test_agenda_without_a_plan(tmp_path):
     store, _ = store_at(tmp_path, datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
     agenda = today(store, DRILLS, CARDS)
     assert agenda.week is None
-    assert [i.action for i in agenda.items] == ["quiz", "start", "start", "start"]
-    assert [i.drill.id for i in agenda.items[1:]] == [d.id for d in DRILLS[:3]]
+    assert [i.action for i in agenda.items] == ["quiz", "start", "start", "start", "design"]
+    assert [i.drill.id for i in agenda.items[1:4]] == [d.id for d in DRILLS[:3]]
+    assert agenda.items[-1].key.startswith("design:")
 
 
 def test_agenda_behind_schedule_spreads_the_catch_up(tmp_path):

@@ -440,13 +440,14 @@ def today_cmd(as_json: JsonOpt = False) -> None:
         print(json.dumps({
             "week": agenda.week, "focus": agenda.focus, "overdue_left": agenda.overdue_left,
             "catch_up_days": agenda.catch_up_days,
-            "items": [{"action": i.action, "drill": i.drill.id if i.drill else None, "reason": i.reason} for i in agenda.items],
+            "items": [{"action": i.action, "drill": i.drill.id if i.drill else None,
+                       "prompt": i.prompt.id if i.prompt else None, "reason": i.reason} for i in agenda.items],
         }, indent=2))
         return
     console.print(f"[b]Week {agenda.week}[/b]: {agenda.focus}" if agenda.week else "[dim]No plan yet: postprep plan start[/]")
     for item in agenda.items:
-        what = f"postprep drill {item.drill.id}" if item.drill else "postprep quiz"
-        console.print(f"  [b]{item.action:<9}[/b] {item.drill.title if item.drill else 'Quiz'}  [dim]{item.reason} · {what}[/]")
+        what = f" · postprep drill {item.drill.id}" if item.drill else "" if item.prompt else " · postprep quiz"
+        console.print(f"  [b]{item.action:<9}[/b] {item.title}  [dim]{item.reason}{what}[/]")
     if agenda.overdue_left:
         console.print(f"  [dim]{agenda.overdue_left} more overdue drills: about {agenda.catch_up_days} days to catch up.[/]")
     if not agenda.items:
@@ -488,6 +489,70 @@ def stats_cmd(as_json: JsonOpt = False) -> None:
     if report["time_to_pass"]:
         console.print("Time to pass: " + ", ".join(
             f"{t['drill']} {format_seconds(t['elapsed_s'])}" for t in report["time_to_pass"][-8:]))
+
+
+# --- design prompts -------------------------------------------------------------------------------
+def complete_prompt(incomplete: str) -> list[str]:
+    from postprep.quiz.design import all_prompts
+
+    return [p for p in all_prompts() if p.startswith(incomplete)]
+
+
+@app.command("design", rich_help_panel="Design")
+def design(
+    prompt_id: Annotated[Optional[str], typer.Argument(help="Prompt id; without it, the list.", autocompletion=complete_prompt, show_default=False)] = None,
+    no_edit: Annotated[bool, typer.Option("--no-edit", help="Do not open $EDITOR; grade the answer file as it is.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """ML system-design practice: the prompt and a clock, your answer in $EDITOR, then the rubric."""
+    from postprep.progress.repractice import design_schedule
+    from postprep.quiz.design import all_prompts
+
+    prompts = all_prompts()
+    store = open_store()
+    if prompt_id is None:
+        due = design_schedule(store)
+        rows = [{"id": p.id, "title": p.title, "pillar": p.pillar, "week": p.week, "minutes": p.minutes,
+                 "answers": len(store.design_answers(p.id)),
+                 "due": due[p.id].due.isoformat() if p.id in due else None} for p in prompts.values()]
+        if as_json:
+            print(json.dumps(rows, indent=2))
+            return
+        from rich.table import Table
+
+        table = Table("id", "title", "pillar", "week", "target", "answers", "due again", box=None)
+        for r in rows:
+            table.add_row(r["id"], r["title"], str(r["pillar"]), str(r["week"]), f"{r['minutes']} min",
+                          str(r["answers"]), (r["due"] or "-")[:10])
+        console.print(table)
+        console.print("[dim]Start one: postprep design ID[/]")
+        return
+    if prompt_id not in prompts:
+        from postprep.drills.catalog import did_you_mean
+
+        raise UserError(f"No design prompt named {prompt_id!r}.{did_you_mean(prompt_id, prompts)} Run `postprep design` to list them.")
+    from rich.markdown import Markdown
+
+    from postprep.tui.design_cli import answer_file, edit, mark_rubric, report
+    from postprep.tui.quiz_cli import Keys
+
+    prompt = prompts[prompt_id]
+    started = store.clock()
+    path = answer_file(workspace_dir(), prompt)
+    console.print(Markdown(f"# {prompt.title}\n\n{prompt.scenario}"))
+    console.print(f"Target: {prompt.minutes} min. Your answer: [bold]{path}[/] (saved as you save it).")
+    if not no_edit:
+        edit(path)
+    answer = path.read_text(encoding="utf-8")
+    try:
+        marks, suggested = mark_rubric(prompt, answer, console, Keys())
+    except KeyboardInterrupt:
+        console.print(f"[dim]Not scored. Your answer stays in {path}.[/]")
+        raise typer.Exit(1)
+    result = report(prompt, marks, console)
+    store.record_design_answer(prompt.id, started, answer, marks, suggested, result)
+    elapsed = (store.clock() - started).total_seconds()
+    console.print(f"Recorded: {result:.0%} in {format_seconds(elapsed)} (target {prompt.minutes} min).")
 
 
 # --- plan ---------------------------------------------------------------------------------------

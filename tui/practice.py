@@ -68,9 +68,18 @@ DRILLS_PER_DAY = 3  # a realistic day beside the quiz: the plan's drills first, 
 
 @dataclass
 class AgendaItem:
-    action: str  # "quiz" | "continue" | "start" | "catch up" | "redo"
+    action: str  # "quiz" | "continue" | "start" | "catch up" | "redo" | "design"
     reason: str
     drill: Drill | None = None
+    prompt: object | None = None  # a DesignPrompt for "design"
+
+    @property
+    def key(self) -> str:
+        return self.drill.id if self.drill else f"design:{self.prompt.id}" if self.prompt else "quiz"
+
+    @property
+    def title(self) -> str:
+        return self.drill.title if self.drill else self.prompt.title if self.prompt else "Today's cards"
 
 
 @dataclass
@@ -116,12 +125,33 @@ def today(store, drills: list[Drill], cards, settings=None) -> Agenda:
     for due in sorted(drill_schedule(store, targets).values(), key=lambda x: x.due):
         if due.due <= now and status.get(due.drill) == "passed":
             items.append(AgendaItem("redo", f"re-practice due (last time: {RATING_WORDS[due.last_rating]})", by_id[due.drill]))
+    design = suggested_design(store, block, now)
+    if design is not None:
+        items.append(design)
     left = len(overdue) - len(catch_up)
     per_day = max(1, DRILLS_PER_DAY - len(this_week)) if this_week else DRILLS_PER_DAY
     return Agenda(items, week, block.focus if block else None, left, -(-left // per_day) if left else 0)
 
 
 RATING_WORDS = {1: "gave up", 2: "hard", 3: "good", 4: "easy"}
+
+
+def suggested_design(store, block, now) -> AgendaItem | None:
+    """One design prompt a day: one due again, else a new one of the plan week (any without a plan)."""
+    from postprep.progress.repractice import design_schedule
+    from postprep.quiz.design import all_prompts
+
+    prompts = all_prompts()
+    schedule = design_schedule(store)
+    due = sorted((d.due, key) for key, d in schedule.items() if d.due <= now and key in prompts)
+    if due:
+        p = prompts[due[0][1]]
+        return AgendaItem("design", f"due again · postprep design {p.id}", prompt=p)
+    fresh = [p for p in prompts.values() if p.id not in schedule
+             and (block is None or block.first_week <= p.week <= block.last_week)]
+    if fresh:
+        return AgendaItem("design", f"{fresh[0].minutes} min · postprep design {fresh[0].id}", prompt=fresh[0])
+    return None
 
 
 def plan_week(store):

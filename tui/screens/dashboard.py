@@ -60,10 +60,8 @@ class DashboardScreen(Screen):
         options = self.query_one("#agenda", OptionList)
         options.clear_options()
         for item in agenda.items:
-            name = item.drill.title if item.drill else "Today's cards"
-            options.add_option(Option(f"[b]{item.action:<9}[/b]{name}\n[dim]{' ' * 9}"
-                                      f"{item.drill.id + ' · ' if item.drill else ''}{item.reason}[/dim]",
-                                      id=item.drill.id if item.drill else "quiz"))
+            options.add_option(Option(f"[b]{item.action:<9}[/b]{item.title}\n[dim]{' ' * 9}"
+                                      f"{item.drill.id + ' · ' if item.drill else ''}{item.reason}[/dim]", id=item.key))
         if agenda.overdue_left:
             options.add_option(Option(f"[dim]{agenda.overdue_left} more overdue drills: about "
                                       f"{agenda.catch_up_days} days to catch up at this pace[/dim]", disabled=True))
@@ -83,5 +81,8 @@ class DashboardScreen(Screen):
     def open_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "quiz":
             self.app.action_quiz()
+        elif event.option.id.startswith("design:"):
+            prompt = event.option.id.removeprefix("design:")
+            self.notify(f"Design prompts open in the terminal for now: postprep design {prompt}", timeout=8)
         elif event.option.id:
             self.app.open_drill(event.option.id)

@@ -234,6 +234,7 @@ def test_plan_start_show_and_the_quiz_follows_the_week(postprep, isolated_home):
     assert plan["week"] == 5 and plan["start"] == start.isoformat()
     current = [b for b in plan["blocks"] if b["current"]]
     assert len(current) == 1 and current[0]["weeks"] == [5, 6] and "dpo_loss" in current[0]["drills"]
+    assert "dpo-vs-ppo-vs-grpo" in current[0]["design"] and current[0]["design_answered"] == []
     assert "▶ 5-6" in postprep("plan").stdout
     first = postprep("quiz", "--limit", "1", input="q\n").stdout
     assert "pillar 1 ·" in first  # new cards come first from the plan week's pillars

@@ -575,6 +575,10 @@ def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     passed = {d for d, s in store.drill_summaries().items() if s["status"] == "passed"}
     decks, cards = load_cards(quiet=True)
     seen = store.seen_cards()
+    from postprep.quiz.design import all_prompts
+
+    prompts = all_prompts().values()
+    answered = {a["prompt"] for a in store.design_answers()}
     blocks = []
     for block in PLAN:
         drills = [d.id for d in all_drills().values() if block.first_week <= d.week <= block.last_week]
@@ -585,6 +589,8 @@ def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             "drills": drills, "drills_passed": [d for d in drills if d in passed],
             "decks": [d.id for d in decks if d.pillar in block.pillars],
             "cards": len(block_cards), "cards_seen": sum(c in seen for c in block_cards),
+            "design": [p.id for p in prompts if block.first_week <= p.week <= block.last_week],
+            "design_answered": [p.id for p in prompts if block.first_week <= p.week <= block.last_week and p.id in answered],
         })
     start = store.plan_start()
     if as_json:
@@ -598,14 +604,14 @@ def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         console.print(f"Your plan starts on {start.isoformat()}.")
     else:
         console.print(f"Week [bold]{week}[/] of 9 (started {start.isoformat()}).")
-    table = Table("weeks", "focus", "drills passed", "cards seen", box=None)
+    table = Table("weeks", "focus", "drills passed", "cards seen", "design answered", box=None)
     for b in blocks:
         first, last = b["weeks"]
         label = ("▶ " if b["current"] else "  ") + (f"{first}-{last}" if last > first else f"{first}+")
         style = "bold reverse" if b["current"] else ""
         drills = ", ".join(f"[green]{d}[/]" if d in b["drills_passed"] else d for d in b["drills"]) or "-"
         table.add_row(label, b["focus"], f"{len(b['drills_passed'])}/{len(b['drills'])}  {drills}",
-                      f"{b['cards_seen']}/{b['cards']}", style=style)
+                      f"{b['cards_seen']}/{b['cards']}", f"{len(b['design_answered'])}/{len(b['design'])}", style=style)
     console.print(table)
 
 

@@ -30,7 +30,8 @@ async def settle(pilot, predicate=lambda: True) -> None:
         await pilot.pause(0.05)
         if predicate() and not [w for w in pilot.app.workers if w.group != "grader-start" and w.is_running]:
             break
-    await pilot.pause(0.2)
+    await pilot.pause(0.5)
+    await pilot.wait_for_scheduled_animations()
 
 
 def test_dashboard(snap_compare, app):

@@ -33,7 +33,10 @@ class ProgressScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#pillars", DataTable).add_columns("pillar", "cards seen", "recall", "drills", "readiness")
+        table = self.query_one("#pillars", DataTable)
+        # fixed widths: the rows arrive from a worker, and the layout must not depend on when
+        for label, width in (("pillar", 6), ("cards seen", 10), ("recall", 6), ("drills", 6), ("readiness", 11)):
+            table.add_column(label, width=width)
         self.gather()
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)

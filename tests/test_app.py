@@ -61,7 +61,7 @@ async def test_opens_on_the_dashboard_with_the_agenda(app):
         assert ids[1] == "attention" and set(ids[1:-1]) <= set(all_drills())
         assert ids[-1].startswith("design:")  # one design prompt a day
         recent = app.screen.query_one("#recent")
-        assert recent.get_row_at(0)[1] == "no attempts yet"
+        assert recent.get_row_at(0)[1] == "none yet"
 
 
 async def test_browse_filter_and_search_drills(app):

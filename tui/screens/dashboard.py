@@ -32,7 +32,8 @@ class DashboardScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
-        table.add_columns("when", "drill", "verdict", "tests", "time")
+        for label, width in (("when", 12), ("drill", 13), ("verdict", 8), ("tests", 5), ("time", 5)):
+            table.add_column(label, width=width)  # fixed: rows arrive from a worker
         # After the first paint: opening the database imports sqlite-utils (and numpy through it).
         self.call_after_refresh(self.refresh_data)
 
@@ -75,7 +76,7 @@ class DashboardScreen(Screen):
             table.add_row(when, a["drill"], f"{ICONS.get(a['status'], '?')} {a['status']}",
                           f"{a['passed']}/{a['total']}", elapsed)
         if not attempts:
-            table.add_row("-", "no attempts yet", "", "", "")
+            table.add_row("-", "none yet", "", "", "")
 
     @on(OptionList.OptionSelected, "#agenda")
     def open_selected(self, event: OptionList.OptionSelected) -> None:

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from postprep.drills.catalog import FRAMEWORKS, Drill, DrillError, all_drills, get_drill
 from postprep.progress.home import ConfigError, StoreError, workspace_dir
+from postprep.tui.practice import format_seconds
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -53,13 +54,6 @@ def open_store():
     from postprep.progress.store import Store
 
     return Store()
-
-
-def format_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def version_callback(value: bool) -> None:

@@ -174,6 +174,16 @@ def make_quiz_session(store, cards, settings=None):
     return QuizSession(store, cards, store.clock, settings or QuizSettings(), preferred_pillars=preferred)
 
 
+def format_seconds(seconds: float | None) -> str:
+    """m:ss, or h:mm:ss past an hour; "-" for no time."""
+    if seconds is None:
+        return "-"
+    seconds = max(0, int(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def verdict_line(result, elapsed_s: float | None, drill: Drill) -> str:
     """The one-line summary of a grading, in rich markup: verdict, tests, time against the target."""
     style = "green" if result.status == "pass" else "red"
@@ -181,8 +191,7 @@ def verdict_line(result, elapsed_s: float | None, drill: Drill) -> str:
     if result.tests:
         text += f"  {result.passed}/{len(result.tests)} tests passed"
     if elapsed_s is not None:
-        seconds = max(0, int(elapsed_s))
-        text += f"  ·  {seconds // 60}:{seconds % 60:02d} of {drill.minutes}:00 target"
+        text += f"  ·  {format_seconds(elapsed_s)} of {format_seconds(drill.minutes * 60)} target"
     return text + f"  ·  graded in {result.duration_ms / 1000:.2f} s"
 
 

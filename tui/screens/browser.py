@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select
 
 from postprep.drills.catalog import all_drills
 from postprep.tui.practice import NEW
-from postprep.tui.widgets.clock import mm_ss
+from postprep.tui.practice import format_seconds
 
 PILLARS = {0: "0 Foundations", 1: "1 Alignment", 2: "2 Data", 3: "3 Infrastructure", 4: "4 Evaluation", 5: "5 Interview"}
 STATUSES = ("new", "started", "attempted", "passed")
@@ -73,7 +73,7 @@ class DrillBrowserScreen(Screen):
         table = self.query_one("#drills", DataTable)
         table.clear()
         for drill, s in self.visible():
-            best = mm_ss(s["best_s"]) if s["best_s"] is not None else "-"
+            best = format_seconds(s["best_s"])
             table.add_row(drill.id, drill.title, PILLARS[drill.pillar], drill.difficulty,
                           f"{drill.minutes} min", s["status"], best, key=drill.id)
 

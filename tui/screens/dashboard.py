@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from postprep.drills.catalog import all_drills
-from postprep.tui.widgets.clock import mm_ss
+from postprep.tui.practice import format_seconds
 
 ICONS = {"pass": "✓", "fail": "✗", "error": "!"}
 
@@ -72,7 +72,7 @@ class DashboardScreen(Screen):
         table.clear()
         for a in attempts:
             when = datetime.fromisoformat(a["at"]).astimezone().strftime("%b %d %H:%M")
-            elapsed = mm_ss(a["elapsed_s"]) if a["elapsed_s"] is not None else "-"
+            elapsed = format_seconds(a["elapsed_s"])
             table.add_row(when, a["drill"], f"{ICONS.get(a['status'], '?')} {a['status']}",
                           f"{a['passed']}/{a['total']}", elapsed)
         if not attempts:

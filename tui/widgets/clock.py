@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from postprep.tui.practice import format_seconds
 
-def mm_ss(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+
 
 
 class DrillClock(Static):
@@ -37,4 +36,4 @@ class DrillClock(Static):
     def tick(self) -> None:
         elapsed = self.elapsed_s
         self.set_class(elapsed > self.target_s, "-over")
-        self.update(f"⏱ {mm_ss(elapsed)} / {mm_ss(self.target_s)}")
+        self.update(f"⏱ {format_seconds(elapsed)} / {format_seconds(self.target_s)}")

@@ -11,7 +11,7 @@ from pathlib import Path
 FORMAT_VERSION = 1
 BANK = Path(__file__).parent / "bank"
 SOLUTIONS = Path(__file__).parent.parent / "solutions"
-FRAMEWORKS = ("numpy", "torch")
+FRAMEWORKS = ("numpy", "torch", "python")  # python: plain Python drills (strings, parsing, bookkeeping)
 DIFFICULTIES = ("easy", "medium", "hard")
 SUITE_FILE = "test_hidden.py"
 

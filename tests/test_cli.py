@@ -46,7 +46,7 @@ def test_unknown_drill_says_did_you_mean(postprep):
 
 def test_bad_framework_is_a_usage_error(postprep):
     result = postprep("drill", "attention", "--framework", "jax")
-    assert result.returncode == 2 and "--framework must be numpy or torch" in result.stderr
+    assert result.returncode == 2 and "--framework must be numpy, torch or python" in result.stderr
 
 
 def test_drills_lists_every_drill_as_json(postprep):

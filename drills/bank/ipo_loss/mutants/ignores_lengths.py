@@ -1,0 +1,10 @@
+"""Accepts the lengths but never uses them: summed log-probs where TRL's IPO averages per token."""
+import numpy as np
+
+
+def ipo_loss(policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps,
+             chosen_lengths=None, rejected_lengths=None, beta=0.1):
+    if beta <= 0 or (chosen_lengths is None) != (rejected_lengths is None):
+        raise ValueError("bad arguments")
+    h = (policy_chosen_logps - reference_chosen_logps) - (policy_rejected_logps - reference_rejected_logps)
+    return ((h - 1.0 / (2.0 * beta)) ** 2).mean()

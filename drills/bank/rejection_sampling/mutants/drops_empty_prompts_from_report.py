@@ -1,0 +1,23 @@
+"""Leaves prompts with no survivor out of the report as well as out of the data."""
+
+
+def rejection_sample(prompts, candidates, verify, k):
+    if not isinstance(k, int) or k < 1:
+        raise ValueError("k")
+    if len(prompts) != len(candidates):
+        raise ValueError("lengths")
+    data, report = [], []
+    for prompt, completions in zip(prompts, candidates):
+        verified = [c for c in completions if verify(prompt, c)]
+        seen, unique = set(), []
+        for c in verified:
+            key = " ".join(c.split())
+            if key not in seen:
+                seen.add(key)
+                unique.append(c)
+        kept = unique[:k]
+        data.extend((prompt, c) for c in kept)
+        if kept:
+            report.append({"candidates": len(completions), "verified": len(verified),
+                           "unique": len(unique), "kept": len(kept)})
+    return data, report

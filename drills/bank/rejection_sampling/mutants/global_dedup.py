@@ -1,0 +1,23 @@
+"""One seen-set for the whole dataset: a completion kept for one prompt is dropped as a duplicate under every later prompt."""
+
+
+def rejection_sample(prompts, candidates, verify, k):
+    if not isinstance(k, int) or k < 1:
+        raise ValueError("k")
+    if len(prompts) != len(candidates):
+        raise ValueError("lengths")
+    data, report = [], []
+    seen = set()
+    for prompt, completions in zip(prompts, candidates):
+        verified = [c for c in completions if verify(prompt, c)]
+        unique = []
+        for c in verified:
+            key = " ".join(c.split())
+            if key not in seen:
+                seen.add(key)
+                unique.append(c)
+        kept = unique[:k]
+        data.extend((prompt, c) for c in kept)
+        report.append({"candidates": len(completions), "verified": len(verified),
+                       "unique": len(unique), "kept": len(kept)})
+    return data, report

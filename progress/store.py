@@ -120,6 +120,29 @@ def m004_design(db: sqlite_utils.Database) -> None:
     db["design_answers"].create_index(["prompt", "finished_at"])
 
 
+@migrations()
+def m005_mock(db: sqlite_utils.Database) -> None:
+    # A mock interview: its parts are planned up front; a part's result is a row of its own, written
+    # the moment the part ends, so an interrupted session keeps everything answered before.
+    db["mock_sessions"].create(
+        {"id": int, "started_at": str, "ended_at": str, "status": str, "format": str, "minutes": int,
+         "seed": int, "week": int, "pid": int},
+        pk="id",
+    )
+    db["mock_parts"].create(
+        {"id": int, "session_id": int, "position": int, "kind": str, "item": str, "cards": str,
+         "minutes": float, "file": str, "framework": str},
+        pk="id",
+    )
+    db["mock_results"].create(
+        {"id": int, "part_id": int, "started_at": str, "ended_at": str, "how": str, "score": float,
+         "passed": int, "total": int, "answer": str, "detail": str},
+        pk="id",
+    )
+    db["mock_parts"].create_index(["session_id", "position"])
+    db["mock_results"].create_index(["part_id"])
+
+
 @contextmanager
 def migration_lock(path: Path):
     """Connections opening the same new database at once (the app's threads, a CLI check) must not
@@ -354,3 +377,66 @@ class Store:
     def design_answers(self, prompt: str | None = None) -> list[dict]:
         where, args = ("where prompt = ?", [prompt]) if prompt else ("", [])
         return list(self.db.query(f"select * from design_answers {where} order by id", args))
+
+    # --- mock interviews ----------------------------------------------------------------------------
+    def start_mock(self, fmt: str, minutes: int, seed: int, week: int | None, parts: list[dict], pid: int) -> int:
+        with self.writing():
+            session = self.db["mock_sessions"].insert({
+                "started_at": iso(self.clock()), "ended_at": None, "status": "running", "format": fmt,
+                "minutes": minutes, "seed": seed, "week": week, "pid": pid}).last_pk
+            self.db["mock_parts"].insert_all({**p, "session_id": session, "position": i} for i, p in enumerate(parts))
+        return session
+
+    def mock_session(self, session_id: int) -> dict | None:
+        rows = list(self.db.query("select * from mock_sessions where id = ?", [session_id]))
+        return rows[0] if rows else None
+
+    def mock_sessions(self, status: str | None = None) -> list[dict]:
+        where, args = ("where status = ?", [status]) if status else ("", [])
+        return list(self.db.query(f"select * from mock_sessions {where} order by id", args))
+
+    def mock_parts(self, session_id: int) -> list[dict]:
+        """The session's parts in order, each with its result row's columns (None before it ends)."""
+        return list(self.db.query(
+            """select p.*, r.id as result_id, r.started_at, r.ended_at, r.how, r.score, r.passed, r.total,
+                      r.answer, r.detail
+               from mock_parts p left join mock_results r on r.part_id = p.id
+               where p.session_id = ? order by p.position""", [session_id]))
+
+    def record_mock_result(self, part_id: int, started_at: datetime, how: str, score: float | None,
+                           passed: int | None = None, total: int | None = None, answer: str = "",
+                           detail: dict | None = None) -> None:
+        with self.writing():
+            self.db["mock_results"].insert({
+                "part_id": part_id, "started_at": iso(started_at), "ended_at": iso(self.clock()), "how": how,
+                "score": score, "passed": passed, "total": total, "answer": answer,
+                "detail": json.dumps(detail or {})})
+
+    def update_mock_result(self, part_id: int, score: float, detail: dict) -> None:
+        """The rubric marks of a design part, given after the clock stopped."""
+        with self.writing():
+            self.db.execute("update mock_results set score = ?, detail = ? where part_id = ?",
+                            [score, json.dumps(detail), part_id])
+
+    def end_mock(self, session_id: int, status: str) -> None:
+        with self.writing():
+            self.db.execute("update mock_sessions set status = ?, ended_at = ? where id = ? and status = 'running'",
+                            [status, iso(self.clock()), session_id])
+
+    def set_mock_file(self, part_id: int, path: Path) -> None:
+        with self.writing():
+            self.db.execute("update mock_parts set file = ? where id = ?", [str(path), part_id])
+
+    def record_mock_attempt(self, drill: str, framework: str, file: Path, started_at: datetime, result) -> None:
+        """A drill graded in a mock is an attempt like any other, timed from the start of its part."""
+        with self.writing():
+            self.db["attempts"].insert({
+                "drill": drill, "framework": framework, "file": str(file), "at": iso(self.clock()),
+                "elapsed_s": (self.clock() - started_at).total_seconds(), "status": result.status,
+                "passed": result.passed, "total": len(result.tests), "hints_used": 0,
+                "message": result.message or "", "grading_ms": result.duration_ms, "session_id": None})
+
+    def mock_quiz_answers(self, part_id: int) -> list[dict]:
+        return [{"card_id": r["card_id"], "given": r["answer"], "correct": bool(r["correct"])}
+                for r in self.db.query("select card_id, answer, correct from reviews where rating_source = ? order by id",
+                                       [f"mock:{part_id}"])]

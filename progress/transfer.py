@@ -19,6 +19,10 @@ NATURAL_KEYS = {
     "hints": ("drill", "level", "at"),
     "give_ups": ("drill", "at"),
     "reviews": ("card_id", "at"),
+    "design_answers": ("prompt", "finished_at"),
+    "mock_sessions": ("started_at", "format"),
+    "mock_parts": ("session_id", "position"),
+    "mock_results": ("part_id",),
 }
 # Columns that point at another table's local id, remapped on import.
 REFERENCES = {
@@ -26,6 +30,8 @@ REFERENCES = {
     "hints": {"session_id": "drill_sessions"},
     "give_ups": {"session_id": "drill_sessions"},
     "reviews": {"session_id": "quiz_sessions"},
+    "mock_parts": {"session_id": "mock_sessions"},
+    "mock_results": {"part_id": "mock_parts"},
 }
 
 

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from postprep.drills.catalog import FRAMEWORKS, Drill, DrillError, all_drills, get_drill
 from postprep.progress.home import ConfigError, StoreError, workspace_dir
-from postprep.tui.practice import format_seconds
+from postprep.tui.practice import MockError, format_seconds
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -54,6 +54,13 @@ def open_store():
     from postprep.progress.store import Store
 
     return Store()
+
+
+def refuse_during_mock(store) -> None:
+    from postprep.tui.mock import running
+
+    if (session := running(store)) is not None:
+        raise UserError(f"A mock interview is running (#{session['id']}): hints and solutions come back when it ends.")
 
 
 def version_callback(value: bool) -> None:
@@ -232,7 +239,9 @@ def hint(drill_id: DrillId) -> None:
     from postprep.tui.practice import next_hint
 
     drill = get_drill(drill_id)
-    taken = next_hint(open_store(), drill)
+    store = open_store()
+    refuse_during_mock(store)
+    taken = next_hint(store, drill)
     if taken is None:
         console.print(f"No more hints (all {len(drill.hints)} used). "
                       f"`postprep solution {drill.id} --give-up` shows the reference.")
@@ -253,6 +262,7 @@ def solution(
 
     drill = get_drill(drill_id)
     store = open_store()
+    refuse_during_mock(store)
     if not solution_open(store, drill):
         if not give_up:
             console.print(f"The reference opens after you pass `postprep check {drill.id}`, "
@@ -549,6 +559,58 @@ def design(
     console.print(f"Recorded: {result:.0%} in {format_seconds(elapsed)} (target {prompt.minutes} min).")
 
 
+# --- mock interviews ------------------------------------------------------------------------------
+@app.command("mock", rich_help_panel="Mock interview")
+def mock(
+    minutes: Annotated[int, typer.Option("--minutes", "-m", help="Length of the whole session.")] = 45,
+    fmt: Annotated[str, typer.Option("--format", help="mixed (drill + design + quick questions), coding, design or quiz.")] = "mixed",
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Repeat a composition (the report shows each session's seed).", show_default=False)] = None,
+    history: Annotated[bool, typer.Option("--history", help="List past sessions and their scores.")] = False,
+    no_edit: Annotated[bool, typer.Option("--no-edit", help="Do not open $EDITOR; edit the files yourself.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """A timed mock interview from the plan week's material: no hints, no solutions, then a report."""
+    import random
+
+    from postprep.quiz.design import all_prompts
+    from postprep.tui import mock as mocks
+    from postprep.tui.mock_cli import Lines, TerminalMock, print_history, print_report
+
+    store = open_store()
+    drills, prompts = all_drills(), all_prompts()
+    _, cards = load_cards(quiet=True)
+    by_id = {c.id: c for c in cards}
+    mocks.close_stale(store)
+    if history:
+        print_history(store, console, as_json, drills, prompts, by_id)
+        return
+    mocks.check_options(fmt, minutes)
+    if (other := mocks.running(store)) is not None:
+        raise UserError(f"A mock interview is already running (#{other['id']}, pid {other['pid']}): finish it there, "
+                        "or stop that process (it is then recorded as abandoned).")
+    seed = random.randrange(1, 1_000_000) if seed is None else seed
+    material = mocks.material(store, list(drills.values()), list(prompts.values()), cards, random.Random(seed))
+    plan = mocks.compose(fmt, minutes, material)
+    session = mocks.start(store, plan, fmt, minutes, seed, material.week, workspace_dir(), drills, prompts)
+    console.print(f"Mock #{session}: {fmt}, {minutes} min, seed {seed}"
+                  + (f", plan week {material.week}" if material.week else "") + ". The clock is running.")
+    from postprep.tui.design_cli import edit
+    from postprep.tui.practice import make_quiz_session
+    from postprep.tui.quiz_cli import Keys
+
+    lines = Lines()
+    runner = TerminalMock(mocks.Mock(store, session), console, lines, drills, prompts, by_id,
+                          make_quiz_session(store, cards, quiz_settings()),
+                          edit=None if no_edit or not lines.tty else edit)
+    runner.run()
+    runner.mark_designs(Keys())
+    data = mocks.report(store, session, drills, prompts, by_id)
+    if as_json:
+        print(json.dumps(data, indent=2))
+    else:
+        print_report(data, console)
+
+
 # --- plan ---------------------------------------------------------------------------------------
 plan_app = typer.Typer(help="The guide's nine-week study plan: what each week practises, and how far you are.",
                        invoke_without_command=True)
@@ -650,7 +712,7 @@ def dev_check(
 def main() -> None:
     try:
         app()
-    except (UserError, DrillError, ConfigError, StoreError) as exc:
+    except (UserError, DrillError, ConfigError, StoreError, MockError) as exc:
         err.print(f"[red]error:[/] {exc}")
         sys.exit(2)
     except KeyboardInterrupt:

@@ -62,6 +62,10 @@ def solution_open(store, drill: Drill) -> bool:
     return store.has_passed(drill.id) or store.has_given_up(drill.id)
 
 
+class MockError(ValueError):
+    """Bad mock-interview options or state; the message says what to do."""
+
+
 NEW = {"status": "new", "attempts": 0, "best_s": None, "last_at": None}
 DRILLS_PER_DAY = 3  # a realistic day beside the quiz: the plan's drills first, then catch-up
 

@@ -104,7 +104,12 @@ def test_export_then_import_elsewhere_without_duplicates(tmp_path):
     now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     answer_cards(a, now, ["c1", "c2"])
-    Store(a, clock_at(now)).record_attempt("attention", "numpy", Path("/w/x.py"), "pass", 13, 13, None, 1)
+    store_a = Store(a, clock_at(now))
+    store_a.record_attempt("attention", "numpy", Path("/w/x.py"), "pass", 13, 13, None, 1)
+    store_a.record_design_answer("serving-100-loras", now, "my answer", ["covered"], ["missed"], 1.0)
+    mock = store_a.start_mock("mixed", 45, 1, None, [{"kind": "drill", "item": "attention", "minutes": 20},
+                                                     {"kind": "quiz", "item": "quiz", "minutes": 5}], 1)
+    store_a.record_mock_result(store_a.mock_parts(mock)[0]["id"], now, "submitted", 0.5, 1, 2)
     answer_cards(b, now + timedelta(days=1), ["c2", "c3"])  # another machine, one card in common
     export = tmp_path / "a.json"
     counts = export_progress(Store(a, clock_at(now)), export)
@@ -113,6 +118,9 @@ def test_export_then_import_elsewhere_without_duplicates(tmp_path):
     target = Store(b, clock_at(now))
     added = import_progress(target, export)
     assert added["reviews"] == 2 and added["attempts"] == 1 and added["quiz_sessions"] == 1
+    assert (added["design_answers"], added["mock_sessions"], added["mock_parts"], added["mock_results"]) == (1, 1, 2, 1)
+    imported = target.mock_sessions()[0]["id"]
+    assert [(p["position"], p["score"]) for p in target.mock_parts(imported)] == [(0, 0.5), (1, None)]
     assert import_progress(target, export) == {k: 0 for k in added}  # again: nothing new
     db = target.db
     assert db.execute("select count(*) from reviews").fetchone()[0] == 4

@@ -25,6 +25,8 @@ PLAN = (
     PlanBlock(9, 9, "Mock interviews, portfolio, review of weak spots", (5, 0, 1, 2, 3, 4)),
 )
 WEEKS = 9
+MOCK_WEEK = 9  # mock interviews are the material of the last block
+MOCKS_TARGET = 3  # finished mixed mocks that make week 9 "done" (our choice: one every two or three days)
 
 
 def block_of(week: int) -> PlanBlock:

@@ -123,3 +123,28 @@ def test_today_and_stats_cli(postprep):
     report = json.loads(postprep("stats", "--json").stdout)
     assert report["streak_days"] == 0 and len(report["pillars"]) == 6
     assert "Streak: 0 day(s)" in postprep("stats").stdout
+
+
+def test_week_nine_suggests_a_mock_interview_until_one_is_finished_today(tmp_path):
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+    store, clock = store_at(tmp_path, now)
+    store.start_plan((now - timedelta(days=7 * 8)).date())  # week 9
+    agenda = today(store, DRILLS, CARDS)
+    assert agenda.week == 9 and [i.key for i in agenda.items].count("mock") == 1
+    session = store.start_mock("mixed", 45, 1, 9, [{"kind": "quiz", "item": "quiz", "minutes": 45}], 1)
+    store.end_mock(session, "abandoned")
+    assert "mock" in [i.key for i in today(store, DRILLS, CARDS).items]  # an abandoned one does not count
+    session = store.start_mock("mixed", 45, 1, 9, [{"kind": "quiz", "item": "quiz", "minutes": 45}], 1)
+    store.end_mock(session, "finished")
+    assert "mock" not in [i.key for i in today(store, DRILLS, CARDS).items]
+    clock.now += timedelta(days=1)
+    assert "mock" in [i.key for i in today(store, DRILLS, CARDS).items]
+
+
+def test_plan_counts_finished_mocks_in_week_nine(postprep, isolated_home):
+    store = Store(isolated_home / "progress.db")
+    session = store.start_mock("quiz", 5, 1, None, [{"kind": "quiz", "item": "quiz", "minutes": 5}], 1)
+    store.end_mock(session, "finished")
+    blocks = json.loads(postprep("plan", "--json").stdout)["blocks"]
+    assert [(b["mocks_finished"], b["mocks"]) for b in blocks] == [(0, 0)] * 4 + [(1, 3)]
+    assert "1/3" in postprep("plan").stdout

@@ -450,7 +450,8 @@ def today_cmd(as_json: JsonOpt = False) -> None:
         return
     console.print(f"[b]Week {agenda.week}[/b]: {agenda.focus}" if agenda.week else "[dim]No plan yet: postprep plan start[/]")
     for item in agenda.items:
-        what = f" · postprep drill {item.drill.id}" if item.drill else "" if item.prompt else " · postprep quiz"
+        what = (f" · postprep drill {item.drill.id}" if item.drill else "" if item.prompt or item.action == "mock"
+                else " · postprep quiz")
         console.print(f"  [b]{item.action:<9}[/b] {item.title}  [dim]{item.reason}{what}[/]")
     if agenda.overdue_left:
         console.print(f"  [dim]{agenda.overdue_left} more overdue drills: about {agenda.catch_up_days} days to catch up.[/]")
@@ -622,7 +623,7 @@ def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show the nine weeks, the current one highlighted, each week's material and how much is done."""
     if ctx.invoked_subcommand is not None:
         return
-    from postprep.progress.plan import PLAN
+    from postprep.progress.plan import MOCK_WEEK, MOCKS_TARGET, PLAN
     from postprep.tui.practice import plan_week
 
     store = open_store()
@@ -635,6 +636,7 @@ def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     prompts = all_prompts().values()
     answered = {a["prompt"] for a in store.design_answers()}
+    mocks_done = sum(m["status"] == "finished" for m in store.mock_sessions())
     blocks = []
     for block in PLAN:
         drills = [d.id for d in all_drills().values() if block.first_week <= d.week <= block.last_week]
@@ -647,6 +649,8 @@ def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             "cards": len(block_cards), "cards_seen": sum(c in seen for c in block_cards),
             "design": [p.id for p in prompts if block.first_week <= p.week <= block.last_week],
             "design_answered": [p.id for p in prompts if block.first_week <= p.week <= block.last_week and p.id in answered],
+            "mocks": MOCKS_TARGET if block.first_week == MOCK_WEEK else 0,
+            "mocks_finished": mocks_done if block.first_week == MOCK_WEEK else 0,
         })
     start = store.plan_start()
     if as_json:
@@ -660,14 +664,15 @@ def plan_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         console.print(f"Your plan starts on {start.isoformat()}.")
     else:
         console.print(f"Week [bold]{week}[/] of 9 (started {start.isoformat()}).")
-    table = Table("weeks", "focus", "drills passed", "cards seen", "design answered", box=None)
+    table = Table("weeks", "focus", "drills passed", "cards seen", "design answered", "mocks", box=None)
     for b in blocks:
         first, last = b["weeks"]
         label = ("▶ " if b["current"] else "  ") + (f"{first}-{last}" if last > first else f"{first}+")
         style = "bold reverse" if b["current"] else ""
         drills = ", ".join(f"[green]{d}[/]" if d in b["drills_passed"] else d for d in b["drills"]) or "-"
         table.add_row(label, b["focus"], f"{len(b['drills_passed'])}/{len(b['drills'])}  {drills}",
-                      f"{b['cards_seen']}/{b['cards']}", f"{len(b['design_answered'])}/{len(b['design'])}", style=style)
+                      f"{b['cards_seen']}/{b['cards']}", f"{len(b['design_answered'])}/{len(b['design'])}",
+                      f"{min(b['mocks_finished'], b['mocks'])}/{b['mocks']}" if b["mocks"] else "-", style=style)
     console.print(table)
 
 

@@ -72,17 +72,21 @@ DRILLS_PER_DAY = 3  # a realistic day beside the quiz: the plan's drills first, 
 
 @dataclass
 class AgendaItem:
-    action: str  # "quiz" | "continue" | "start" | "catch up" | "redo" | "design"
+    action: str  # "quiz" | "continue" | "start" | "catch up" | "redo" | "design" | "mock"
     reason: str
     drill: Drill | None = None
     prompt: object | None = None  # a DesignPrompt for "design"
 
     @property
     def key(self) -> str:
+        if self.action == "mock":
+            return "mock"
         return self.drill.id if self.drill else f"design:{self.prompt.id}" if self.prompt else "quiz"
 
     @property
     def title(self) -> str:
+        if self.action == "mock":
+            return "Mock interview"
         return self.drill.title if self.drill else self.prompt.title if self.prompt else "Today's cards"
 
 
@@ -99,6 +103,7 @@ def today(store, drills: list[Drill], cards, settings=None) -> Agenda:
     """Today's practice: due quiz cards, the plan week's drills (or the next ones in study order
     without a plan), at most DRILLS_PER_DAY drills with the overdue ones spread over the coming
     days, and passed drills whose re-practice is due."""
+    from postprep.progress.plan import MOCK_WEEK
     from postprep.progress.repractice import drill_schedule
 
     now = store.clock()
@@ -132,12 +137,22 @@ def today(store, drills: list[Drill], cards, settings=None) -> Agenda:
     design = suggested_design(store, block, now)
     if design is not None:
         items.append(design)
+    if block is not None and block.first_week == MOCK_WEEK and not mock_finished_today(store, now):
+        items.append(AgendaItem("mock", "45 min: a drill, a design prompt, quick questions · postprep mock"))
     left = len(overdue) - len(catch_up)
     per_day = max(1, DRILLS_PER_DAY - len(this_week)) if this_week else DRILLS_PER_DAY
     return Agenda(items, week, block.focus if block else None, left, -(-left // per_day) if left else 0)
 
 
 RATING_WORDS = {1: "gave up", 2: "hard", 3: "good", 4: "easy"}
+
+
+def mock_finished_today(store, now) -> bool:
+    from datetime import datetime
+
+    today_ = now.astimezone().date()
+    return any(m["status"] == "finished" and datetime.fromisoformat(m["ended_at"]).astimezone().date() == today_
+               for m in store.mock_sessions())
 
 
 def suggested_design(store, block, now) -> AgendaItem | None:

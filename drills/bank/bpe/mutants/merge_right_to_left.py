@@ -1,0 +1,53 @@
+"""Scans right to left when merging, so (a, a) turns [a, a, a] into [a, aa] instead of [aa, a]."""
+
+from collections import Counter
+
+
+def _merge(symbols, pair):
+    """Replace each occurrence of pair[0], pair[1] by one symbol, scanning left to right."""
+    a, b = pair
+    out, i = [], len(symbols) - 1
+    while i >= 0:
+        if i >= 1 and symbols[i - 1] == a and symbols[i] == b:
+            out.append(a + b)
+            i -= 2
+        else:
+            out.append(symbols[i])
+            i -= 1
+    return out[::-1]
+
+
+def learn_bpe(corpus, num_merges, min_frequency=2):
+    if num_merges < 0:
+        raise ValueError(f"num_merges must be >= 0, got {num_merges}")
+    if min_frequency < 1:
+        raise ValueError(f"min_frequency must be >= 1, got {min_frequency}")
+    freq = Counter(corpus.split())
+    words = {w: list(w) for w in freq}
+    merges = []
+    while len(merges) < num_merges:
+        counts = Counter()
+        for w, f in freq.items():
+            s = words[w]
+            for pair in zip(s, s[1:]):  # every position, overlapping ones too
+                counts[pair] += f
+        if not counts:
+            break
+        best = max(counts.values())
+        if best < min_frequency:
+            break
+        pair = max(p for p, c in counts.items() if c == best)  # ties: the largest pair
+        merges.append(pair)
+        for w in words:
+            words[w] = _merge(words[w], pair)
+    return merges
+
+
+def encode(text, merges):
+    out = []
+    for word in text.split():
+        symbols = list(word)
+        for pair in merges:
+            symbols = _merge(symbols, pair)
+        out.append(symbols)
+    return out

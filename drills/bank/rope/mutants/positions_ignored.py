@@ -1,0 +1,16 @@
+"""Ignores the positions argument and always uses 0..T-1, so decoding one token at a time is wrong."""
+import numpy as np
+
+
+def rope(x, convention, positions=None, base=10000.0):
+    d, T = x.shape[-1], x.shape[-2]
+    if d % 2 or convention not in ("interleaved", "half"):
+        raise ValueError("bad d or convention")
+    m = np.arange(T)
+    ang = m[:, None] * base ** (-np.arange(0, d, 2) / d)
+    c, s = np.cos(ang), np.sin(ang)
+    if convention == "interleaved":
+        a, b = x[..., 0::2], x[..., 1::2]
+        return np.stack([a * c - b * s, a * s + b * c], -1).reshape(x.shape)
+    a, b = x[..., : d // 2], x[..., d // 2 :]
+    return np.concatenate([a * c - b * s, a * s + b * c], -1)

@@ -1,0 +1,14 @@
+"""Uses DPO's -log sigmoid instead of KTO's bounded 1 - sigmoid."""
+import torch
+import torch.nn.functional as F
+
+
+def kto_loss(policy_logps, reference_logps, labels, policy_kl_logps, reference_kl_logps,
+             beta=0.1, desirable_weight=1.0, undesirable_weight=1.0):
+    if beta <= 0:
+        raise ValueError("beta must be positive")
+    z0 = (policy_kl_logps - reference_kl_logps).mean().clamp(min=0).detach()
+    r = policy_logps - reference_logps
+    d = -desirable_weight * F.logsigmoid(beta * (r - z0))
+    u = -undesirable_weight * F.logsigmoid(beta * (z0 - r))
+    return torch.where(labels, d, u).mean(), z0

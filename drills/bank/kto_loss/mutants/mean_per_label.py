@@ -1,0 +1,14 @@
+"""Averages each label separately and then averages the two means (wrong for unbalanced batches)."""
+import torch
+
+
+def kto_loss(policy_logps, reference_logps, labels, policy_kl_logps, reference_kl_logps,
+             beta=0.1, desirable_weight=1.0, undesirable_weight=1.0):
+    if beta <= 0:
+        raise ValueError("beta must be positive")
+    z0 = (policy_kl_logps - reference_kl_logps).mean().clamp(min=0).detach()
+    r = policy_logps - reference_logps
+    d = desirable_weight * (1 - torch.sigmoid(beta * (r[labels] - z0)))
+    u = undesirable_weight * (1 - torch.sigmoid(beta * (z0 - r[~labels])))
+    parts = [t.mean() for t in (d, u) if t.numel() > 0]
+    return sum(parts) / len(parts), z0

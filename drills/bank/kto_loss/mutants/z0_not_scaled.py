@@ -1,0 +1,13 @@
+"""Puts beta on the reward only: sigmoid(beta * r - z0) instead of sigmoid(beta * (r - z0))."""
+import torch
+
+
+def kto_loss(policy_logps, reference_logps, labels, policy_kl_logps, reference_kl_logps,
+             beta=0.1, desirable_weight=1.0, undesirable_weight=1.0):
+    if beta <= 0:
+        raise ValueError("beta must be positive")
+    z0 = (policy_kl_logps - reference_kl_logps).mean().clamp(min=0).detach()
+    r = policy_logps - reference_logps
+    d = desirable_weight * (1 - torch.sigmoid(beta * r - z0))
+    u = undesirable_weight * (1 - torch.sigmoid(z0 - beta * r))
+    return torch.where(labels, d, u).mean(), z0

@@ -1,0 +1,37 @@
+"""Concatenates all training documents into one token stream: n-grams cross document boundaries."""
+import string
+
+_STRIP = str.maketrans("", "", string.punctuation)
+
+
+def tokens(text):
+    """Lowercase, split on whitespace, delete ASCII punctuation inside each word, drop empty words."""
+    words = (w.translate(_STRIP) for w in text.lower().split())
+    return [w for w in words if w]
+
+
+def ngrams(toks, n):
+    return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
+
+
+def find_contaminated(train_docs, benchmark, n=13):
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    keys = {}  # length -> set of token tuples: n-grams of long items, whole short items
+    for item in benchmark:
+        toks = tokens(item)
+        if len(toks) >= n:
+            keys.setdefault(n, set()).update(ngrams(toks, n))
+        elif toks:
+            keys.setdefault(len(toks), set()).add(tuple(toks))
+    stream, owner = [], []
+    for index, doc in enumerate(train_docs):
+        toks = tokens(doc)
+        stream += toks
+        owner += [index] * len(toks)
+    flagged = set()
+    for length, grams in keys.items():
+        for i in range(len(stream) - length + 1):
+            if tuple(stream[i:i + length]) in grams:
+                flagged.add(owner[i])
+    return sorted(flagged)

@@ -1,0 +1,50 @@
+"""Treats an unexpected judge output as a tie instead of raising ValueError."""
+
+
+OUTPUTS = ("first", "second", "tie")
+
+
+def _ask(judge, question, first, second):
+    out = judge(question, first, second)
+    if out not in OUTPUTS:
+        return "tie"
+    return out
+
+
+def swap_verdict(question, answer_a, answer_b, judge):
+    """(verdict, consistent): verdict 'a', 'b' or 'tie'; consistent when both orders agree."""
+    forward = {"first": "a", "second": "b", "tie": "tie"}[_ask(judge, question, answer_a, answer_b)]
+    swapped = {"first": "b", "second": "a", "tie": "tie"}[_ask(judge, question, answer_b, answer_a)]
+    if forward == swapped:
+        return forward, True
+    return "tie", False  # inconsistent after swapping: the conservative call is a tie
+
+
+def evaluate_pairs(pairs, judge):
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("no pairs to judge")
+    verdicts, consistent, first_twice, second_twice = [], 0, 0, 0
+
+    def recording_judge(question, first, second):
+        out = _ask(judge, question, first, second)
+        picks.append(out)
+        return out
+
+    for question, answer_a, answer_b in pairs:
+        picks = []
+        verdict, agreed = swap_verdict(question, answer_a, answer_b, recording_judge)
+        verdicts.append(verdict)
+        consistent += agreed
+        first_twice += picks == ["first", "first"]
+        second_twice += picks == ["second", "second"]
+    n = len(pairs)
+    return {
+        "verdicts": verdicts,
+        "consistency": consistent / n,
+        "win_rate_a": verdicts.count("a") / n,
+        "win_rate_b": verdicts.count("b") / n,
+        "tie_rate": verdicts.count("tie") / n,
+        "biased_first": first_twice / n,
+        "biased_second": second_twice / n,
+    }

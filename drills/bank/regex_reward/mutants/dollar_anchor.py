@@ -1,0 +1,33 @@
+"""re.match with a '$' anchor: '$' also matches before a final newline."""
+
+
+import re
+from fractions import Fraction
+
+FORMAT = re.compile(r"^<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>$", re.DOTALL)
+ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def format_reward(completions):
+    # fullmatch: nothing before <think>, nothing after </answer> (not even a newline)
+    return [1.0 if FORMAT.match(c) else 0.0 for c in completions]
+
+
+def _normalise(text):
+    text = text.strip()
+    if NUMBER.fullmatch(text):
+        return Fraction(text)  # exact: "3.50" == "3.5", and no float rounding of big integers
+    return text
+
+
+def accuracy_reward(completions, solutions):
+    completions, solutions = list(completions), list(solutions)
+    if len(completions) != len(solutions):
+        raise ValueError(f"{len(completions)} completions but {len(solutions)} solutions")
+    rewards = []
+    for completion, solution in zip(completions, solutions):
+        blocks = ANSWER.findall(completion)
+        ok = bool(blocks) and _normalise(blocks[-1]) == _normalise(solution)
+        rewards.append(1.0 if ok else 0.0)
+    return rewards

@@ -1,0 +1,8 @@
+"""Swaps the roles of gamma and beta: scales by beta and shifts by gamma."""
+import numpy as np
+
+
+def layer_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * beta + gamma

@@ -1,0 +1,13 @@
+"""Filters out the None gradients and returns only the others, so positions no longer line up."""
+import numpy as np
+
+
+def clip_grad_norm(grads, max_norm, norm_type=2.0):
+    present = [g for g in grads if g is not None]
+    p = float(norm_type)
+    if np.isinf(p):
+        total = max((float(np.abs(g).max()) for g in present if g.size), default=0.0)
+    else:
+        total = sum(float((np.abs(g) ** p).sum()) for g in present) ** (1.0 / p)
+    coef = min(1.0, max_norm / (total + 1e-6))
+    return [g * coef for g in present], total

@@ -1,0 +1,12 @@
+"""Casts w / scale to int8 without rounding: astype truncates toward zero."""
+import numpy as np
+
+
+def quantize_int8(w, per_channel=True):
+    absmax = np.abs(w).max(axis=1, keepdims=True) if per_channel else np.abs(w).max()
+    scale = np.where(absmax > 0, absmax / 127, 1).astype(w.dtype)
+    return np.clip(w / scale, -127, 127).astype(np.int8), scale
+
+
+def dequantize_int8(q, scale):
+    return q.astype(scale.dtype) * scale

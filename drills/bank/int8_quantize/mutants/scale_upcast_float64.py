@@ -1,4 +1,4 @@
-"""Builds the scale with np.where and Python scalars and never casts back: float32 weights get a float64 scale."""
+"""Computes the scale in float64 (absmax.astype(np.float64) / 127) and never casts back: float32 weights get a float64 scale."""
 import numpy as np
 
 

@@ -1,0 +1,9 @@
+"""Uses the sigmoid as the gate (plain GLU) instead of SiLU = z * sigmoid(z)."""
+import numpy as np
+
+
+def swiglu_ffn(x, w1, v, w2):
+    a = x @ w1
+    e = np.exp(-np.abs(a))
+    sig = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return (sig * (x @ v)) @ w2

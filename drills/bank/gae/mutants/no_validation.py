@@ -1,0 +1,22 @@
+"""The right recursion, but gamma / lam outside [0, 1] and mismatched shapes are not rejected."""
+import numpy as np
+
+
+def gae(rewards, values, dones, last_value, gamma=0.99, lam=0.95):
+    if isinstance(rewards, np.ndarray):
+        advantages = np.zeros_like(rewards)
+        not_done = 1.0 - dones.astype(rewards.dtype)
+    else:
+        import torch
+
+        advantages = torch.zeros_like(rewards)
+        not_done = 1.0 - dones.to(rewards.dtype)
+    next_value = last_value  # V(s_T): bootstrap for the state after the last step
+    next_advantage = 0.0
+    for t in reversed(range(rewards.shape[0])):
+        # an episode that ends at step t has no next state: no bootstrap and no recursion across it
+        delta = rewards[t] + gamma * next_value * not_done[t] - values[t]
+        next_advantage = delta + gamma * lam * not_done[t] * next_advantage
+        advantages[t] = next_advantage
+        next_value = values[t]
+    return advantages, advantages + values

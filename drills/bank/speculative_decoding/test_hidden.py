@@ -150,7 +150,7 @@ def test_acceptance_probabilities(impl, fw):
 
 
 def test_q_equals_p_accepts_everything(impl, fw):
-    """q = p: every draft is accepted (n = k), and the bonus token is drawn from target_probs[k]."""
+    """q = p: every draft is accepted (n = k), and the bonus token is drawn from the extra target row p_(k+1)."""
     rng = np.random.default_rng(7)
     vocab, k, rows = 5, 4, 10000
     q = dirichlet(rng, vocab, size=k)
@@ -225,7 +225,7 @@ def test_rejection_uses_its_own_position(impl, fw):
 
 
 def test_bonus_token_from_extra_target_row(impl, fw):
-    """When all k drafts are accepted, the next token comes from target_probs[k], the extra row."""
+    """When all k drafts are accepted, the next token comes from the extra target row p_(k+1)."""
     rows = 12000
     q = np.array([[0.5, 0.5, 0, 0], [0.5, 0.5, 0, 0]])
     p = np.array([[0.5, 0.5, 0, 0], [0.6, 0.4, 0, 0], [0.1, 0.2, 0.3, 0.4]])

@@ -1,0 +1,24 @@
+"""Subtracts a learned baseline without detaching it: the policy loss also trains the value head."""
+import torch
+
+
+def returns_to_go(rewards, dones, gamma=0.99):
+    if not 0.0 <= gamma <= 1.0:
+        raise ValueError("gamma must be in [0, 1]")
+    if dones.shape != rewards.shape:
+        raise ValueError("dones must have the shape of rewards")
+    returns = torch.zeros_like(rewards)
+    not_done = 1.0 - dones.to(rewards.dtype)
+    running = 0.0
+    for t in reversed(range(rewards.shape[0])):
+        running = rewards[t] + gamma * not_done[t] * running
+        returns[t] = running
+    return returns
+
+
+def reinforce_loss(logps, rewards, dones, gamma=0.99, baseline=None):
+    if logps.shape != rewards.shape:
+        raise ValueError("logps must have the shape of rewards")
+    returns = returns_to_go(rewards, dones, gamma)
+    b = returns.mean() if baseline is None else baseline
+    return -(logps * (returns - b)).mean()

@@ -1,6 +1,6 @@
 """Reference: a half-precision training step made safe. The loss is computed in float32 (squares of
-float16 differences overflow above 256), and dynamic loss scaling (Micikevicius et al., 2018) with
-torch.amp.GradScaler's rules keeps small float16 gradients from flushing to zero."""
+float16 differences overflow above 256), and loss scaling (Micikevicius et al., 2018), made dynamic
+with torch.amp.GradScaler's rules, keeps small float16 gradients from flushing to zero."""
 
 import torch
 

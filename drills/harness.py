@@ -120,7 +120,7 @@ def assert_close(
     """Like torch.testing.assert_close: |actual - expected| <= atol + rtol * |expected|, elementwise.
 
     `actual` comes from Framework.to_numpy; `dtype` is the candidate output's dtype and picks the
-    default tolerances. NaN or inf where the reference is finite always fails.
+    default tolerances. NaN or inf must match the reference's exactly (and finite entries stay finite).
     """
     expected = _array(expected, dtype=_float64)
     default_rtol, default_atol = TOLERANCES.get(dtype, TOLERANCES["float64"])
@@ -131,7 +131,7 @@ def assert_close(
     nonfinite = _logical_and_not_finite(actual, expected)
     if nonfinite is not None:
         idx, value = nonfinite
-        fail(f"{what} is {value} at index {idx}, where the reference is finite")
+        fail(f"{what} is {value} at index {idx}, where the reference is {float(expected[idx])}")
     diff = _abs(_sub(actual, expected))
     bad = _logical_not(_le(diff, _add(atol, _mul(rtol, _abs(expected)))))
     bad = _logical_and_finite(bad, expected)
@@ -151,7 +151,11 @@ def _logical_and_finite(bad: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 
 def _logical_and_not_finite(actual: np.ndarray, expected: np.ndarray):
-    wrong = _logical_not(_isfinite(actual)) & _isfinite(expected)
+    """The first entry that is not finite where it should be, or not the NaN / inf the reference has."""
+    finite = _isfinite(expected)
+    wrong = _logical_not(_isfinite(actual)) & finite
+    wrong |= _isnan(expected) & _logical_not(_isnan(actual))
+    wrong |= _logical_not(finite) & _logical_not(_isnan(expected)) & (actual != expected)
     if wrong.any():
         idx = tuple(int(i) for i in _argwhere(wrong)[0])
         return idx, float(actual[idx])

@@ -90,19 +90,32 @@ class Forbidden(Exception):
 def install_forbidden_guards(names: list[str]) -> None:
     """Replace each forbidden API with a stub that fails the test calling it (static checks come first)."""
     for dotted in names:
-        module_name, _, attr = dotted.rpartition(".")
-        if module_name.split(".")[0] not in sys.modules:
+        owner_name, _, attr = dotted.rpartition(".")
+        if owner_name.split(".")[0] not in sys.modules:
             continue  # not imported (the grader imports torch when the user's file does)
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        if hasattr(module, attr):
+        owner = resolve(owner_name)
+        if owner is not None and hasattr(owner, attr):
 
             def stub(*args, _name=dotted, **kwargs):
                 raise Forbidden(f"{_name} is not allowed in this drill; write it yourself")
 
-            setattr(module, attr, stub)
+            setattr(owner, attr, stub)
+
+
+def resolve(dotted: str):
+    """The module or class a dotted name points at ("torch.nn.functional", "torch.Tensor"), or None."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            found = getattr(found, name, None)
+            if found is None:
+                return None
+        return found
+    return None
 
 
 def load_candidate(path: str):

@@ -27,7 +27,7 @@ def test_manifest_and_files(drill):
         assert name in prompt, f"the prompt never names {name}"
     for framework in drill.frameworks:
         tree = ast.parse(drill.starter(framework).read_text())
-        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
         assert set(drill.entry) <= defined
     suite = ast.parse(drill.suite.read_text())
     tests = [n for n in suite.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]

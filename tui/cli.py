@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from postprep.drills.catalog import FRAMEWORKS, Drill, DrillError, all_drills, get_drill
 from postprep.progress.home import ConfigError, StoreError, workspace_dir
@@ -218,7 +219,7 @@ def show_result(result, drill: Drill, elapsed_s: float | None) -> None:
     for t in result.tests:
         line = f" {marks[t.status]} [bold]{t.name}[/]"
         if t.description:
-            line += f"  [dim]{t.description}[/]"
+            line += f"  [dim]{escape(t.description)}[/]"
         console.print(line)
         if t.status != "pass" and t.message:
             console.print("     (same as above)" if t.message == previous else f"     {t.message}", markup=False, style="red")
@@ -246,10 +247,10 @@ def hint(drill_id: DrillId) -> None:
         console.print(f"No more hints (all {len(drill.hints)} used). "
                       f"`postprep solution {drill.id} --give-up` shows the reference.")
         for i, text in enumerate(drill.hints, 1):
-            console.print(f"[bold]Hint {i}:[/] {text}")
+            console.print(f"[bold]Hint {i}:[/] {escape(text)}")
         return
     level, text = taken
-    console.print(f"[bold]Hint {level}/{len(drill.hints)}:[/] {text}")
+    console.print(f"[bold]Hint {level}/{len(drill.hints)}:[/] {escape(text)}")
 
 
 @app.command("solution", rich_help_panel="Drills")

@@ -233,18 +233,18 @@ def test_matches_brute_force_spec(impl, seed, n):
 
 
 def test_runs_in_linear_time(impl):
-    """2,000 documents against 3,000 benchmark examples: about as fast as one hash-set scan, not every pair."""
+    """2,000 documents against 12,000 benchmark examples: about as fast as one hash-set scan, not every pair."""
     rng = random.Random(12345)
     vocab = [f"v{i}" for i in range(3000)]
     docs = [" ".join(rng.choice(vocab) for _ in range(15)) for _ in range(2000)]
-    bench = [" ".join(rng.choice(vocab) for _ in range(rng.choice([4, 9, 10]))) for _ in range(3000)]
+    bench = [" ".join(rng.choice(vocab) for _ in range(rng.choice([4, 9, 10]))) for _ in range(12000)]
     for i in range(0, 2000, 37):  # plant some overlaps: whole short examples and 8-grams
-        words = bench[(i * 7) % 3000].split()
+        words = bench[(i * 7) % 12000].split()
         docs[i] = docs[i] + " " + " ".join(words[:8])
     start = time.perf_counter()
     want = fast_spec(docs, bench, 8)
     scan = time.perf_counter() - start
-    budget = 8 * scan + 0.2
+    budget = 10 * scan + 0.5  # every pair is ~100x a scan here: the margin survives a loaded machine
     box = {}
 
     def call():

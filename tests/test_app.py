@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,107 @@ async def test_progress_screen_shows_the_rows(app, isolated_home):
         table = app.screen.query_one("#pillars")
         assert table.row_count == 6 and table.get_row_at(0)[3] == "1/2"
         assert "Streak 1 day(s)" in str(app.screen.query_one("#progress-summary").render())
+
+
+def focused_on(app, selector: str) -> bool:
+    found = app.screen.query(selector)
+    return bool(found) and app.focused is found.first()
+
+
+class MovableClock:
+    def __init__(self):
+        self.now = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+
+    def __call__(self):
+        return self.now
+
+
+async def test_design_answer_is_saved_as_typed_then_marked_against_the_rubric(app, workspace, isolated_home):
+    from postprep.quiz.design import all_prompts, score
+    from postprep.tui.screens.design import DesignResultScreen, DesignScreen, RubricScreen
+
+    prompt = all_prompts()["serving-100-loras"]
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_design(prompt.id)
+        await wait_until(pilot, lambda: isinstance(app.screen, DesignScreen) and focused_on(app, "#answer"))
+        words = " and ".join(prompt.rubric[0].keywords)
+        await pilot.press(*f"use {words}")
+        saved = (workspace / "design" / f"{prompt.id}.md").read_text()
+        assert saved.endswith(f"use {words}")  # on disk before anything is submitted
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RubricScreen))
+        rubric = app.screen
+        assert rubric.suggested[0] == "covered" and rubric.marks == rubric.suggested
+        assert "only suggestions" in str(rubric.query_one("#rubric-help").render())
+        await pilot.press("m", "c")  # the first point: missed after all; the second: covered
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, DesignResultScreen) and app.screen.query("#design-result"))
+        await pilot.pause(0.2)
+        marks = ["missed", "covered"] + rubric.suggested[2:]
+        assert app.screen.result == score(prompt, marks)
+    row = db_rows(isolated_home, "select prompt, marks, suggested, score, answer from design_answers")[0]
+    assert row[0] == prompt.id and json.loads(row[1]) == marks and json.loads(row[2])[0] == "covered"
+    assert row[3] == score(prompt, marks) and row[4].endswith(f"use {words}")
+
+
+async def test_mock_quiz_in_the_app_is_submitted_at_zero_then_reported(warm, isolated_home):
+    from postprep.quiz.decks import load_decks
+    from postprep.tui.screens.mock import MockReportScreen, MockScreen
+
+    clock = MovableClock()
+    app = make_app(clock=clock, monotonic=lambda: 100.0, grader=warm)
+    cards = {c.id: c for d in load_decks(None)[0] for c in d.cards}
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(MockScreen("quiz", 3, seed=4))
+        await wait_until(pilot, lambda: isinstance(app.screen, MockScreen) and app.screen.cards_left)
+        screen = app.screen
+        assert "part 3:00 · all 3:00" in str(screen.query_one("#mock-clock").render())
+        first = cards[screen.cards_left[0]]
+        answer = "1" if first.kind == "choice" and first.options[0] == first.answer else first.answer
+        if first.kind == "choice":
+            answer = str(first.options.index(first.answer) + 1)
+        await pilot.press(*answer, "enter")
+        await pilot.press("g", "b", "h")  # no way to the other screens, no hints, during the mock
+        assert isinstance(app.screen, MockScreen)
+        clock.now += timedelta(minutes=1)
+        await pilot.pause(0.6)
+        assert "part 2:00 · all 2:00" in str(screen.query_one("#mock-clock").render())
+        clock.now += timedelta(minutes=2)
+        await wait_until(pilot, lambda: isinstance(app.screen, MockReportScreen) and app.screen.query("#mock-report"))
+        await pilot.pause(0.2)
+        data = app.screen.data
+    assert data["status"] == "finished" and data["parts"][0]["how"] == "timeout"
+    assert (data["parts"][0]["passed"], data["parts"][0]["total"]) == (1, 3)
+    assert data["score"] == pytest.approx(1 / 3)
+    assert db_rows(isolated_home, "select count(*) from hints") == [(0,)]
+
+
+async def test_mock_drill_at_zero_is_graded_as_saved_and_quitting_abandons(warm, isolated_home):
+    from postprep.tui.screens.mock import MockReportScreen, MockScreen
+    from postprep.tui.screens.solution import Confirm
+
+    clock = MovableClock()
+    app = make_app(clock=clock, monotonic=lambda: 100.0, grader=warm)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(MockScreen("mixed", 30, seed=2))
+        await wait_until(pilot, lambda: isinstance(app.screen, MockScreen) and app.screen.part is not None)
+        screen = app.screen
+        part = screen.part
+        assert part["kind"] == "drill"
+        drill = get_drill(part["item"])
+        Path(part["file"]).write_text(drill.solution.read_text())
+        clock.now += timedelta(minutes=part["minutes"])
+        await wait_until(pilot, lambda: screen.part is not None and screen.part["kind"] == "design"
+                         and focused_on(app, "#answer"), timeout=90)
+        await pilot.press(*"my design")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, MockReportScreen) and app.screen.query("#mock-report"))
+        await pilot.pause(0.2)
+        data = app.screen.data
+    drill_part, design_part, quiz_part = data["parts"]
+    assert (drill_part["how"], drill_part["score"]) == ("timeout", 1.0)
+    assert data["status"] == "abandoned" and design_part["how"] == "abandoned" and quiz_part["how"] == "not reached"
+    kept = db_rows(isolated_home, "select answer from mock_results where how = 'abandoned'")
+    assert kept[0][0].rstrip().endswith("my design")

@@ -27,6 +27,7 @@ class PostprepApp(App):
         Binding("b", "browse_drills", "Drills", id="browse-drills"),
         Binding("c", "quiz", "Quiz", id="quiz"),
         Binding("p", "progress", "Progress", id="progress"),
+        Binding("m", "mock", "Mock", id="mock"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -66,6 +67,11 @@ class PostprepApp(App):
 
             self._grader = WarmGrader()
         return self._grader
+
+    def now(self) -> datetime:
+        from datetime import timezone
+
+        return self.clock() if self.clock else datetime.now(timezone.utc)
 
     # --- lifecycle --------------------------------------------------------------------------------
     def get_default_screen(self):
@@ -118,6 +124,26 @@ class PostprepApp(App):
 
         if not isinstance(self.screen, ProgressScreen):
             self.push_screen(ProgressScreen())
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        from postprep.tui.screens.mock import MockScreen
+
+        # During a mock interview the only ways out are its own (submit, quit the mock) and quitting.
+        if action in ("dashboard", "browse_drills", "quiz", "progress", "mock") and any(
+                isinstance(s, MockScreen) and s.part is not None for s in self.screen_stack):
+            return False
+        return True
+
+    def action_mock(self, fmt: str = "mixed", minutes: int = 45) -> None:
+        from postprep.tui.screens.mock import MockScreen
+
+        self.push_screen(MockScreen(fmt, minutes))
+
+    def open_design(self, prompt_id: str) -> None:
+        from postprep.quiz.design import all_prompts
+        from postprep.tui.screens.design import DesignScreen
+
+        self.push_screen(DesignScreen(all_prompts()[prompt_id]))
 
     def open_drill(self, drill_id: str, framework: str | None = None) -> None:
         from postprep.tui.screens.drill import DrillScreen

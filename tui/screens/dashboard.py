@@ -83,7 +83,8 @@ class DashboardScreen(Screen):
         if event.option.id == "quiz":
             self.app.action_quiz()
         elif event.option.id.startswith("design:"):
-            prompt = event.option.id.removeprefix("design:")
-            self.notify(f"Design prompts open in the terminal for now: postprep design {prompt}", timeout=8)
+            self.app.open_design(event.option.id.removeprefix("design:"))
+        elif event.option.id == "mock":
+            self.app.action_mock()
         elif event.option.id:
             self.app.open_drill(event.option.id)

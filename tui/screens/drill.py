@@ -189,16 +189,8 @@ class DrillScreen(Screen):
 
     # --- editing and watching --------------------------------------------------------------------
     def action_edit(self) -> None:
-        if self.path is None:
-            return
-        editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
-        try:
-            with self.app.suspend():
-                subprocess.run([*editor, str(self.path)], check=False)
-        except Exception as exc:  # noqa: BLE001 - no terminal to hand over (tests, some terminals)
-            self.notify(f"Cannot open an editor here ({exc}); edit {self.path} yourself.", severity="warning")
-            return
-        self.action_check()
+        if self.path is not None and open_in_editor(self, self.path):
+            self.action_check()
 
     def action_toggle_watch(self) -> None:
         if self.watching is not None:
@@ -274,6 +266,18 @@ class DrillScreen(Screen):
         self.app.store().record_give_up(self.drill.id)
         self.passed = True
         self.app.call_from_thread(self.app.push_screen, SolutionScreen(self.drill))
+
+
+def open_in_editor(screen: Screen, path: Path) -> bool:
+    """$VISUAL or $EDITOR on `path`, the app suspended meanwhile; False (and a notice) without a terminal."""
+    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    try:
+        with screen.app.suspend():
+            subprocess.run([*editor, str(path)], check=False)
+    except Exception as exc:  # noqa: BLE001 - no terminal to hand over (tests, some terminals)
+        screen.notify(f"Cannot open an editor here ({exc}); edit {path} yourself.", severity="warning")
+        return False
+    return True
 
 
 def escape(text: str) -> str:

@@ -26,22 +26,29 @@ class SolutionScreen(Screen):
         yield Footer()
 
 
-class ConfirmGiveUp(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "choose(True)", "Give up"), Binding("n,escape", "choose(False)", "Keep going")]
+class Confirm(ModalScreen[bool]):
+    """A yes/no question (y / n, or the buttons); dismisses with the answer."""
 
-    def __init__(self, drill: Drill):
+    BINDINGS = [Binding("y", "choose(True)", "Yes"), Binding("n,escape", "choose(False)", "No")]
+
+    def __init__(self, question: str, yes: str, no: str):
         super().__init__()
-        self.drill = drill
+        self.question, self.yes, self.no = question, yes, no
 
     def compose(self) -> ComposeResult:
         with Grid(id="confirm"):
-            yield Label(f"Give up on [b]{self.drill.title}[/b] and see the reference? "
-                        "It is recorded as given up; you can redo the drill later.", id="confirm-question")
-            yield Button("Give up (y)", variant="error", id="give-up")
-            yield Button("Keep going (n)", variant="primary", id="keep-going")
+            yield Label(self.question, id="confirm-question")
+            yield Button(f"{self.yes} (y)", variant="error", id="yes")
+            yield Button(f"{self.no} (n)", variant="primary", id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "give-up")
+        self.dismiss(event.button.id == "yes")
 
-    def action_choose(self, give_up: bool) -> None:
-        self.dismiss(give_up)
+    def action_choose(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ConfirmGiveUp(Confirm):
+    def __init__(self, drill: Drill):
+        super().__init__(f"Give up on [b]{drill.title}[/b] and see the reference? "
+                         "It is recorded as given up; you can redo the drill later.", "Give up", "Keep going")

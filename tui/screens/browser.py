@@ -38,7 +38,9 @@ class DrillBrowserScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#drills", DataTable)
-        table.add_columns("id", "title", "pillar", "difficulty", "target", "status", "best")
+        for label, width in (("id", 20), ("title", 40), ("pillar", 15), ("difficulty", 10), ("target", 6),
+                             ("status", 9), ("best", 6)):
+            table.add_column(label, width=width)  # fixed: long titles must not push the status off screen
         self.show()
         self.load()
         table.focus()

@@ -24,7 +24,7 @@ class DashboardScreen(Screen):
             with Vertical(id="agenda-panel", classes="panel"):
                 yield Label("Today", classes="panel-title", id="agenda-title")
                 yield OptionList(id="agenda")
-                yield Label("enter opens · b drills · c quiz · ctrl+p every command", classes="help-line")
+                yield Label("enter opens · b drills · c quiz · m mock · ctrl+p every command", classes="help-line")
             with Vertical(id="recent-panel", classes="panel"):
                 yield Label("Recent attempts", classes="panel-title")
                 yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)

@@ -222,9 +222,13 @@ class Mock:
                                       answer=_read(Path(part["file"])))
 
     def answer_card(self, part: dict, card, given: str, session) -> bool:
-        """Checks a quick answer and records it as a review of the card (a miss brings it back soon)."""
+        """Checks a quick answer and records it as a review of the card (a miss brings it back soon).
+        For a choice card, the option's number stands for the option."""
         from postprep.quiz.answers import is_correct
 
+        given = given.strip()
+        if card.kind == "choice" and given.isdigit() and 1 <= int(given) <= len(card.options):
+            given = card.options[int(given) - 1]
         correct = is_correct(card, given)
         session.answer(card, 3 if correct else 1, source=f"mock:{part['id']}", correct=correct, given=given)
         return correct

@@ -103,11 +103,8 @@ class TerminalMock:
                 break
             if line.strip() == ":q":
                 raise Quit
-            given = line.strip()
-            if card.kind == "choice" and given.isdigit() and 1 <= int(given) <= len(card.options):
-                given = card.options[int(given) - 1]
-            if given:
-                self.mock.answer_card(part, card, given, self.quiz_session)
+            if line.strip():
+                self.mock.answer_card(part, card, line, self.quiz_session)
         self.mock.submit_quiz(part, how)
         self.console.print("Time is up." if how == "timeout" else "Answers kept.")
 

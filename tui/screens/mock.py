@@ -188,11 +188,8 @@ class MockScreen(Screen):
         if self.busy or not self.cards_left:
             return
         card = self.card_by_id[self.cards_left.pop(0)]
-        given = event.value.strip()
-        if card.kind == "choice" and given.isdigit() and 1 <= int(given) <= len(card.options):
-            given = card.options[int(given) - 1]
-        if given:
-            self.later(self.mock.answer_card, None, self.part, card, given, self.quiz_session)
+        if event.value.strip():
+            self.later(self.mock.answer_card, None, self.part, card, event.value, self.quiz_session)
         self.show_card()
 
     # --- the clock and submitting -------------------------------------------------------------------------

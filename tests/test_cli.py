@@ -147,6 +147,48 @@ def test_no_arguments_outside_a_terminal_shows_help(postprep):
     assert result.returncode == 0 and "postprep check attention" in result.stdout
 
 
+def test_no_arguments_in_a_terminal_opens_the_app_without_the_cli(tmp_path):
+    """`postprep` in a real terminal: the dashboard appears, q quits; typer and torch stay unloaded."""
+    import os
+    import pty
+    import select
+    import time
+
+    report = tmp_path / "modules"
+    code = (
+        "import sys\n"
+        "import postprep.tui.app as app\n"
+        "mount = app.PostprepApp.on_mount\n"
+        "def on_mount(self):\n"
+        "    mount(self)\n"
+        f"    open({str(report)!r}, 'w').write(' '.join(m for m in ('typer', 'click', 'torch') if m in sys.modules))\n"
+        "app.PostprepApp.on_mount = on_mount\n"
+        "sys.argv = ['postprep']\n"
+        "from postprep.tui.launch import main\n"
+        "main()\n"
+    )
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=terminal, stdout=terminal, stderr=terminal,
+                            env={**os.environ, "TERM": "xterm-256color"})
+    os.close(terminal)
+    output, deadline, quit_sent = b"", time.monotonic() + 60, False
+    while proc.poll() is None and time.monotonic() < deadline:
+        if select.select([controller], [], [], 0.05)[0]:
+            try:
+                output += os.read(controller, 65536)
+            except OSError:
+                break
+        if not quit_sent and b"Recent attempts" in output:
+            os.write(controller, b"q")
+            quit_sent = True
+    os.close(controller)
+    if proc.poll() is None:
+        proc.kill()
+    assert quit_sent, output.decode(errors="replace")[-500:]
+    assert proc.wait(timeout=10) == 0
+    assert report.read_text() == ""
+
+
 def test_watch_rechecks_on_every_save(workspace):
     import queue
     import signal

@@ -1,3 +1,3 @@
-from postprep.tui.cli import main
+from postprep.tui.launch import main
 
 main()

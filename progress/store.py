@@ -215,13 +215,16 @@ class Store:
 
     # --- attempts, hints, give-ups ----------------------------------------------------------------
     def record_attempt(self, drill: str, framework: str, file: Path, status: str, passed: int,
-                       total: int, message: str | None, grading_ms: int) -> dict:
-        session = self.session(drill)
+                       total: int, message: str | None, grading_ms: int, *, started_at: datetime | None = None) -> dict:
+        """One grading. In a mock (`started_at` = its part's start) it is timed from there, with no
+        hints and outside the drill's own session."""
+        session = None if started_at else self.session(drill)
         row = {
             "drill": drill, "framework": framework, "file": str(file), "at": iso(self.clock()),
-            "elapsed_s": self.elapsed_s(session), "status": status, "passed": passed, "total": total,
-            "hints_used": self.hints_used(drill), "message": message or "", "grading_ms": grading_ms,
-            "session_id": session.id if session else None,
+            "elapsed_s": (self.clock() - started_at).total_seconds() if started_at else self.elapsed_s(session),
+            "status": status, "passed": passed, "total": total,
+            "hints_used": 0 if started_at else self.hints_used(drill), "message": message or "",
+            "grading_ms": grading_ms, "session_id": session.id if session else None,
         }
         with self.writing():
             self.db["attempts"].insert(row)
@@ -426,15 +429,6 @@ class Store:
     def set_mock_file(self, part_id: int, path: Path) -> None:
         with self.writing():
             self.db.execute("update mock_parts set file = ? where id = ?", [str(path), part_id])
-
-    def record_mock_attempt(self, drill: str, framework: str, file: Path, started_at: datetime, result) -> None:
-        """A drill graded in a mock is an attempt like any other, timed from the start of its part."""
-        with self.writing():
-            self.db["attempts"].insert({
-                "drill": drill, "framework": framework, "file": str(file), "at": iso(self.clock()),
-                "elapsed_s": (self.clock() - started_at).total_seconds(), "status": result.status,
-                "passed": result.passed, "total": len(result.tests), "hints_used": 0,
-                "message": result.message or "", "grading_ms": result.duration_ms, "session_id": None})
 
     def mock_quiz_answers(self, part_id: int) -> list[dict]:
         return [{"card_id": r["card_id"], "given": r["answer"], "correct": bool(r["correct"])}

@@ -210,7 +210,8 @@ class Mock:
         result = grade(drill, path, part["framework"], run=run)
         score = 1.0 if result.status == "pass" else (result.passed / len(result.tests) if result.tests else 0.0)
         failing = [t.name for t in result.tests if t.status != "pass"]
-        self.store.record_mock_attempt(drill.id, part["framework"], path, started, result)
+        self.store.record_attempt(drill.id, part["framework"], path, result.status, result.passed, len(result.tests),
+                                  result.message, result.duration_ms, started_at=started)
         self.store.record_mock_result(part["id"], started, how, score, result.passed, len(result.tests),
                                       _read(path), {"status": result.status, "message": result.message,
                                                     "failing": failing})

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from postprep.drills.grader import Run, child_env, kill_group, read_records, tail
@@ -95,10 +96,11 @@ class WarmGrader:
         self._lock = threading.Lock()
         self._current_pid: int | None = None
         self._ready = threading.Event()
+        self._stopped = threading.Event()
 
     def start(self) -> None:
         """Start the worker in the background (returns at once; imports happen in the worker)."""
-        if self._proc is not None and self._proc.poll() is None:
+        if self._stopped.is_set() or (self._proc is not None and self._proc.poll() is None):
             return
         self._ready.clear()
         self._events = queue.Queue()
@@ -123,13 +125,24 @@ class WarmGrader:
 
     def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> bool:
         self.start()
-        return self._ready.wait(timeout)
+        deadline = time.monotonic() + timeout
+        while not self._ready.wait(0.05):
+            if self._stopped.is_set() or time.monotonic() > deadline:
+                return False
+        return True
 
     @property
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
     def stop(self) -> None:
+        """For good: the grading in progress ends at once (its child has a session of its own, so
+        killing the worker alone would orphan it) and no new worker starts."""
+        self._stopped.set()
+        self.cancel()
+        self._kill_worker()
+
+    def _kill_worker(self) -> None:
         if self._proc is not None:
             kill_group(self._proc.pid)
             self._proc.wait()
@@ -144,13 +157,17 @@ class WarmGrader:
     def run(self, job: dict, on_record=None) -> Run:
         with self._lock:
             for attempt in range(2):
+                if self._stopped.is_set():
+                    break
                 if not self.wait_ready():
-                    self.stop()
+                    self._kill_worker()
                     continue
                 run = self._run_once(job, on_record)
                 if run is not None:
                     return run
-                self.stop()  # the worker died under us: start a fresh one and try again
+                self._kill_worker()  # the worker died under us: start a fresh one and try again
+            if self._stopped.is_set():
+                return Run([], None, False, "grading stopped: the app is closing")
             return Run([], None, False, "the warm grader could not start")
 
     def _run_once(self, job: dict, on_record) -> Run | None:

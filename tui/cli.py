@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from postprep.drills.catalog import FRAMEWORKS, Drill, DrillError, all_drills, get_drill
 from postprep.progress.home import ConfigError, StoreError, workspace_dir
-from postprep.tui.practice import MockError, format_seconds
+from postprep.tui.practice import EditorError, MockError, format_seconds
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -718,7 +718,7 @@ def dev_check(
 def main() -> None:
     try:
         app()
-    except (UserError, DrillError, ConfigError, StoreError, MockError) as exc:
+    except (UserError, DrillError, ConfigError, StoreError, MockError, EditorError) as exc:
         err.print(f"[red]error:[/] {exc}")
         sys.exit(2)
     except KeyboardInterrupt:

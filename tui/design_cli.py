@@ -3,8 +3,6 @@ workspace, so nothing typed is lost), then the rubric: suggestions first, the us
 
 from __future__ import annotations
 
-import os
-import shlex
 import subprocess
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from postprep.quiz.design import DesignPrompt, score, suggest
+from postprep.tui.practice import editor_command
 
 KEYS = {"c": "covered", "p": "partly", "m": "missed"}
 COLOURS = {"covered": "green", "partly": "yellow", "missed": "red"}
@@ -27,8 +26,7 @@ def answer_file(workspace: Path, prompt: DesignPrompt) -> Path:
 
 
 def edit(path: Path) -> None:
-    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
-    subprocess.run([*editor, str(path)], check=False)
+    subprocess.run(editor_command(path), check=False)
 
 
 def mark_rubric(prompt: DesignPrompt, answer: str, console: Console, keys) -> tuple[list[str], list[str]]:

@@ -66,6 +66,27 @@ class MockError(ValueError):
     """Bad mock-interview options or state; the message says what to do."""
 
 
+class EditorError(ValueError):
+    """$VISUAL / $EDITOR is not a program we can start."""
+
+
+def editor_command(path: Path) -> list[str]:
+    """$VISUAL or $EDITOR (vi when neither is set) on `path`, checked before anything is suspended."""
+    import os
+    import shlex
+    import shutil
+
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        command = shlex.split(chosen)
+    except ValueError:
+        command = []
+    if not command or shutil.which(command[0]) is None:
+        raise EditorError(f"Cannot start the editor {chosen!r}: set $EDITOR to a program on your PATH "
+                          f"(e.g. export EDITOR=nano), or edit {path} yourself.")
+    return [*command, str(path)]
+
+
 NEW = {"status": "new", "attempts": 0, "best_s": None, "last_at": None}
 DRILLS_PER_DAY = 3  # a realistic day beside the quiz: the plan's drills first, then catch-up
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shlex
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -269,11 +267,23 @@ class DrillScreen(Screen):
 
 
 def open_in_editor(screen: Screen, path: Path) -> bool:
-    """$VISUAL or $EDITOR on `path`, the app suspended meanwhile; False (and a notice) without a terminal."""
-    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    """$VISUAL or $EDITOR on `path`, the app suspended meanwhile; False (and a notice) when it cannot run."""
+    from postprep.tui.practice import EditorError, editor_command
+
     try:
+        command = editor_command(path)
         with screen.app.suspend():
-            subprocess.run([*editor, str(path)], check=False)
+            # Inside the suspension nothing may escape: the app must always come back.
+            failed = None
+            try:
+                subprocess.run(command, check=False)
+            except OSError as exc:
+                failed = exc
+        if failed:
+            raise EditorError(f"Cannot start the editor: {failed}")
+    except EditorError as exc:
+        screen.notify(str(exc), severity="error", timeout=10)
+        return False
     except Exception as exc:  # noqa: BLE001 - no terminal to hand over (tests, some terminals)
         screen.notify(f"Cannot open an editor here ({exc}); edit {path} yourself.", severity="warning")
         return False

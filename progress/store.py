@@ -18,7 +18,7 @@ from typing import Callable
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from postprep.progress.home import StoreError, data_home
+from postprep.progress.home import StoreError, data_home, database_error
 
 Clock = Callable[[], datetime]
 BUSY_TIMEOUT_MS = 10_000
@@ -63,6 +63,10 @@ def open_database(path: Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Someone else's database is left exactly as it is (WAL mode would already change it).
+        tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
+        if tables and migrations.migrations_table not in tables:
+            raise sqlite3.DatabaseError(f"it holds other tables: {', '.join(tables[:3])}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         db = sqlite_utils.Database(conn)
@@ -70,10 +74,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
             migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(
-            f"{path} is not a postprep database or is damaged ({exc}). postprep left it untouched: "
-            "move it away (or set POSTPREP_HOME to another folder) and run the command again."
-        ) from None
+        raise database_error(path, exc) from None
     return db
 
 

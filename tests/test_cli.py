@@ -137,6 +137,48 @@ def test_a_file_that_is_not_a_database_is_left_alone(postprep, isolated_home):
     assert db.read_bytes() == b"my notes, not a database" * 100
 
 
+def test_someone_elses_sqlite_database_is_left_exactly_as_it_was(postprep, isolated_home):
+    isolated_home.mkdir(parents=True)
+    db = isolated_home / "progress.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("create table notes (text)")
+    before = db.read_bytes()
+    result = postprep("today")
+    assert result.returncode == 2 and "it holds other tables: notes" in " ".join(result.stderr.split())
+    assert db.read_bytes() == before  # no postprep tables, not even WAL mode
+
+
+def test_a_damaged_database_is_a_message_not_a_traceback(postprep, isolated_home):
+    assert postprep("drill", "top_k", "--no-tui").returncode == 0
+    for _ in range(3):
+        postprep("hint", "top_k")
+    db = isolated_home / "progress.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")
+    data = bytearray(db.read_bytes())
+    data[2 * 4096:] = b"\xab" * (len(data) - 2 * 4096)  # every page after the schema's
+    db.write_bytes(bytes(data))
+    for command in (["drills"], ["today"], ["hint", "top_k"]):
+        result = postprep(*command)
+        assert result.returncode == 2, command
+        assert "is not a postprep database or is damaged" in " ".join(result.stderr.split())
+        assert "Traceback" not in result.stderr
+    assert db.read_bytes() == bytes(data)
+
+
+def test_folders_that_cannot_be_used_are_named(postprep, isolated_home, tmp_path, monkeypatch):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    monkeypatch.setenv("POSTPREP_HOME", str(a_file))
+    result = postprep("drills")
+    assert result.returncode == 2 and "POSTPREP_HOME is" in result.stderr and "not a folder" in result.stderr
+    monkeypatch.setenv("POSTPREP_HOME", str(isolated_home))
+    monkeypatch.setenv("POSTPREP_WORKSPACE", str(a_file / "workspace"))  # cannot be created
+    result = postprep("drill", "top_k", "--no-tui")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "a-file" in result.stderr and "check the folder" in " ".join(result.stderr.split())
+
+
 def test_dev_check_unknown_drill(postprep):
     result = postprep("dev", "check", "--drill", "dpo")
     assert result.returncode == 2 and "Did you mean" in result.stderr

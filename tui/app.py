@@ -89,11 +89,18 @@ class PostprepApp(App):
         self.run_worker(self.grader.start, thread=True, group="grader-start", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Any worker that fails becomes a visible message, never a crash or a silent stop."""
         if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title=f"{event.worker.name} failed",
-                        severity="error", timeout=10)
+            self.report_failure(event.worker)
+
+    def report_failure(self, worker: Worker) -> None:
+        """Any worker that fails becomes a visible message, never a crash or a silent stop."""
+        from postprep.progress.home import StoreError
+
+        error = worker.error
+        if isinstance(error, StoreError):  # the message says what to do; it stays until dismissed
+            self.notify(str(error), title="progress.db cannot be used", severity="error", timeout=3600)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title=f"{worker.name} failed", severity="error", timeout=10)
 
     def on_unmount(self) -> None:
         if self._owns_grader and self._grader is not None:

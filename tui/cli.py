@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from postprep.drills.catalog import FRAMEWORKS, Drill, DrillError, all_drills, get_drill
-from postprep.progress.home import ConfigError, StoreError, workspace_dir
+from postprep.progress.home import ConfigError, StoreError, data_home, database_error, workspace_dir
 from postprep.tui.practice import EditorError, MockError, format_seconds
 
 console = Console(highlight=False)
@@ -715,11 +716,21 @@ def dev_check(
     raise typer.Exit(1 if bad else 0)
 
 
+def fail(message: str) -> None:
+    err.print(f"[red]error:[/] {escape(message)}")
+    sys.exit(2)
+
+
 def main() -> None:
     try:
         app()
     except (UserError, DrillError, ConfigError, StoreError, MockError, EditorError) as exc:
-        err.print(f"[red]error:[/] {exc}")
-        sys.exit(2)
+        fail(str(exc))
+    except sqlite3.DatabaseError as exc:  # found after opening, e.g. a damaged page
+        fail(str(database_error(data_home() / "progress.db", exc)))
+    except OSError as exc:  # a folder that cannot be written (read-only, full disk)
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}{exc.strerror or exc}. postprep needs to write there: check the folder "
+             "(POSTPREP_HOME, POSTPREP_WORKSPACE) and try again.")
     except KeyboardInterrupt:
         sys.exit(130)

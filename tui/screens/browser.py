@@ -6,18 +6,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select
 
 from postprep.drills.catalog import all_drills
 from postprep.tui.practice import NEW
 from postprep.tui.practice import format_seconds
+from postprep.tui.screens.base import AppScreen
 
 PILLARS = {0: "0 Foundations", 1: "1 Alignment", 2: "2 Data", 3: "3 Infrastructure", 4: "4 Evaluation", 5: "5 Interview"}
 STATUSES = ("new", "started", "attempted", "passed")
 
 
-class DrillBrowserScreen(Screen):
+class DrillBrowserScreen(AppScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("slash", "focus_search", "Search", id="search"),

@@ -7,24 +7,24 @@ from datetime import datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from postprep.drills.catalog import all_drills
 from postprep.tui.practice import format_seconds
+from postprep.tui.screens.base import AppScreen
 
 ICONS = {"pass": "✓", "fail": "✗", "error": "!"}
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="dashboard"):
             with Vertical(id="agenda-panel", classes="panel"):
                 yield Label("Today", classes="panel-title", id="agenda-title")
                 yield OptionList(id="agenda")
-                yield Label("enter opens · b drills · c quiz · m mock · ctrl+p every command", classes="help-line")
+                yield Label("enter opens the highlighted item · ctrl+p every command", classes="help-line")
             with Vertical(id="recent-panel", classes="panel"):
                 yield Label("Recent attempts", classes="panel-title")
                 yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -68,6 +68,8 @@ class DashboardScreen(Screen):
                                       f"{agenda.catch_up_days} days to catch up at this pace[/dim]", disabled=True))
         if not agenda.items:
             options.add_option(Option("Nothing due today. Redo a drill from the browser (b).", disabled=True))
+        elif options.highlighted is None:
+            options.highlighted = 0  # Enter opens the first item straight away
         table = self.query_one("#recent", DataTable)
         table.clear()
         for a in attempts:

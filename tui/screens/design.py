@@ -9,10 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Label, Markdown, Static, TextArea
 
 from postprep.tui.widgets.clock import DrillClock
+from postprep.tui.screens.base import AppScreen
 
 MARK_STYLE = {"covered": "green", "partly": "yellow", "missed": "red"}
 
@@ -32,7 +33,7 @@ class AnswerArea(TextArea):
         self.path.write_text(self.text, encoding="utf-8")
 
 
-class DesignScreen(Screen):
+class DesignScreen(AppScreen):
     BINDINGS = [
         Binding("ctrl+s", "done", "Done: rubric", priority=True),
         Binding("escape", "app.pop_screen", "Back (answer kept)"),
@@ -141,7 +142,7 @@ class RubricScreen(ModalScreen):
         self.dismiss((list(self.marks), list(self.suggested)))
 
 
-class DesignResultScreen(Screen):
+class DesignResultScreen(AppScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def __init__(self, prompt, result: float):

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Markdown, Static
 
 from postprep.drills.catalog import Drill
 from postprep.tui.widgets.clock import DrillClock
+from postprep.tui.screens.base import AppScreen
 
 MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "error": "[red]![/]", "running": "[yellow]…[/]", "pending": "[dim]·[/]"}
 
@@ -41,7 +42,7 @@ class FileSaved(Message):
     pass
 
 
-class DrillScreen(Screen):
+class DrillScreen(AppScreen):
     BINDINGS = [
         Binding("ctrl+r", "check", "Check", id="check", priority=True),
         Binding("e", "edit", "Edit file", id="edit"),

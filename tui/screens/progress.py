@@ -8,13 +8,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
+from postprep.tui.screens.base import AppScreen
 
 SHADES = "·░▒▓█"
 
 
-class ProgressScreen(Screen):
+class ProgressScreen(AppScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
 
     def compose(self) -> ComposeResult:

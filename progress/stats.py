@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from postprep.progress.store import COUNTED_PASS
+
 
 def activity(store, now: datetime, cutoff_hour: int = 4, tz: tzinfo | None = None, days: int = 365) -> Counter:
     """Answers and checks per practice day (days start at the cutoff hour, like the quiz's), over
@@ -60,8 +62,8 @@ def true_retention(store, since: datetime) -> tuple[float | None, int]:
 def time_to_pass(store) -> list[dict]:
     """The first pass of every drill session: when, which drill, how long it took."""
     rows = store.db.execute(
-        """select drill, min(at), elapsed_s from attempts where status = 'pass' and session_id is not null
-           group by session_id order by min(at)"""
+        f"""select drill, min(at), elapsed_s from attempts where {COUNTED_PASS} and session_id is not null
+            group by session_id order by min(at)"""
     ).fetchall()
     return [{"drill": d, "at": at, "elapsed_s": e} for d, at, e in rows]
 

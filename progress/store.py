@@ -22,6 +22,9 @@ from postprep.progress.home import StoreError, data_home, database_error
 
 Clock = Callable[[], datetime]
 BUSY_TIMEOUT_MS = 10_000
+# A pass in a drill session after its give-up (the reference was on screen) is not a pass.
+COUNTED_PASS = """attempts.status = 'pass' and not exists (select 1 from give_ups g
+                  where g.session_id = attempts.session_id and g.at <= attempts.at)"""
 
 migrations = Migrations("postprep")
 
@@ -255,7 +258,7 @@ class Store:
 
     def has_passed(self, drill: str) -> bool:
         return self.db.execute(
-            "select 1 from attempts where drill = ? and status = 'pass' limit 1", [drill]
+            f"select 1 from attempts where drill = ? and {COUNTED_PASS} limit 1", [drill]
         ).fetchone() is not None
 
     def has_given_up(self, drill: str) -> bool:
@@ -267,9 +270,9 @@ class Store:
         for r in self.db.query("select distinct drill from drill_sessions"):
             summary[r["drill"]] = {"status": "started", "attempts": 0, "best_s": None, "last_at": None}
         for r in self.db.query(
-            """select drill, count(*) as attempts, sum(status = 'pass') as passes,
-                      min(case when status = 'pass' then elapsed_s end) as best_s, max(at) as last_at
-               from attempts group by drill"""
+            f"""select drill, count(*) as attempts, sum({COUNTED_PASS}) as passes,
+                       min(case when {COUNTED_PASS} then elapsed_s end) as best_s, max(at) as last_at
+                from attempts group by drill"""
         ):
             summary[r["drill"]] = {
                 "status": "passed" if r["passes"] else "attempted",

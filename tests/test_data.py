@@ -145,7 +145,9 @@ def test_backup_while_another_process_writes(tmp_path):
     path = tmp_path / "progress.db"
     Store(path).close()
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "400", "w"], stdout=subprocess.DEVNULL)
-    time.sleep(1.0)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not sqlite3.connect(path).execute("select count(*) from attempts").fetchone()[0]:
+        time.sleep(0.05)  # the backup must start while the writer is writing, however slow its start
     copy = tmp_path / "copy.db"
     backup(Store(path), copy)
     writer.wait(timeout=120)

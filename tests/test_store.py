@@ -42,6 +42,28 @@ def test_a_session_times_attempts_and_counts_hints(tmp_path):
     assert len(store.attempts("attention")) == 3
 
 
+def test_a_pass_after_giving_up_in_the_same_session_is_not_a_pass(tmp_path):
+    from postprep.progress.stats import time_to_pass
+
+    clock = FakeClock()
+    store = Store(tmp_path / "progress.db", clock)
+    store.start_drill("softmax", "numpy", Path("/w/softmax_numpy.py"))
+    clock.advance(minutes=2)
+    store.record_give_up("softmax")  # the reference is shown; pasting it must not be a best time
+    clock.advance(seconds=4)
+    store.record_attempt("softmax", "numpy", Path("/w/s.py"), "pass", 9, 9, None, 1)
+    assert store.drill_summaries()["softmax"] | {"last_at": None} == {
+        "status": "attempted", "attempts": 1, "best_s": None, "last_at": None}
+    assert not store.has_passed("softmax") and time_to_pass(store) == []
+    # a fresh session (postprep drill softmax --reset) passed on one's own counts again
+    store.start_drill("softmax", "numpy", Path("/w/softmax_numpy.py"))
+    clock.advance(minutes=6)
+    store.record_attempt("softmax", "numpy", Path("/w/s.py"), "pass", 9, 9, None, 1)
+    assert store.drill_summaries()["softmax"]["status"] == "passed" and store.has_passed("softmax")
+    assert store.drill_summaries()["softmax"]["best_s"] == 360
+    assert [r["elapsed_s"] for r in time_to_pass(store)] == [360]
+
+
 def test_rows_survive_reopening_and_the_database_is_in_wal_mode(tmp_path):
     path = tmp_path / "progress.db"
     store = Store(path)

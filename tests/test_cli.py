@@ -179,6 +179,20 @@ def test_folders_that_cannot_be_used_are_named(postprep, isolated_home, tmp_path
     assert "a-file" in result.stderr and "check the folder" in " ".join(result.stderr.split())
 
 
+def test_ids_stay_whole_and_piped_solutions_are_exact_on_an_80_column_terminal(postprep, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = postprep("drills").stdout
+    assert all(len(line) <= 80 for line in listed.splitlines())
+    first_words = {line.split()[0] for line in listed.splitlines() if line.strip()}
+    assert set(all_drills()) <= first_words  # every id whole, the first thing on its line
+    assert "status" in listed.splitlines()[0]
+    designs = postprep("design").stdout
+    assert "math-data-flywheel" in designs and "verify-synthetic-data" in designs
+    result = postprep("solution", "adamw_step", "--give-up")
+    assert result.returncode == 0
+    assert get_drill("adamw_step").solution.read_text() in result.stdout  # long lines uncut, as a file
+
+
 def test_dev_check_unknown_drill(postprep):
     result = postprep("dev", "check", "--drill", "dpo")
     assert result.returncode == 2 and "Did you mean" in result.stderr

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Column
 
 from postprep.drills.catalog import FRAMEWORKS, Drill, DrillError, all_drills, get_drill
 from postprep.progress.home import ConfigError, StoreError, data_home, database_error, workspace_dir
@@ -89,6 +90,11 @@ def root(
     make_app().run()
 
 
+def id_column(rows: list[dict]) -> Column:
+    """The id is what the user types next: never wrapped or cut, whatever the terminal's width."""
+    return Column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
+
+
 def check_framework(drill: Drill, framework: str | None) -> str | None:
     if framework is None:
         return None
@@ -118,13 +124,17 @@ def list_drills(as_json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    table = Table("id", "title", "pillar", "difficulty", "target", "frameworks", "status", "best", box=None)
     style = {"passed": "green", "attempted": "yellow", "started": "cyan", "new": "dim"}
+    columns = {
+        "title": lambda r: r["title"], "pillar": lambda r: str(r["pillar"]), "difficulty": lambda r: r["difficulty"],
+        "target": lambda r: f"{r['minutes']} min", "frameworks": lambda r: "/".join(r["frameworks"]),
+        "status": lambda r: f"[{style[r['status']]}]{r['status']}[/]", "best": lambda r: format_seconds(r["best_s"]),
+    }
+    if console.width < 100:  # an 80-column terminal keeps what a user scans for
+        del columns["difficulty"], columns["frameworks"]
+    table = Table(id_column(rows), *(Column(c, min_width=16) if c == "title" else c for c in columns), box=None)
     for r in rows:
-        table.add_row(
-            r["id"], r["title"], str(r["pillar"]), r["difficulty"], f"{r['minutes']} min",
-            "/".join(r["frameworks"]), f"[{style[r['status']]}]{r['status']}[/]", format_seconds(r["best_s"]),
-        )
+        table.add_row(r["id"], *(cell(r) for cell in columns.values()))
     console.print(table)
 
 
@@ -273,9 +283,13 @@ def solution(
         store.record_give_up(drill.id)
         console.print("[yellow]Recorded as given up.[/] Try it again later from scratch: "
                       f"postprep drill {drill.id} --reset")
+    code = drill.solution.read_text(encoding="utf-8")
+    if not console.is_terminal:  # piped or redirected: the file exactly, ready to run
+        print(code, end="")
+        return
     from rich.syntax import Syntax
 
-    console.print(Syntax(drill.solution.read_text(encoding="utf-8"), "python", line_numbers=False))
+    console.print(Syntax(code, "python", line_numbers=False, word_wrap=True))
 
 
 # --- quiz ---------------------------------------------------------------------------------------
@@ -527,10 +541,12 @@ def design(
             return
         from rich.table import Table
 
-        table = Table("id", "title", "pillar", "week", "target", "answers", "due again", box=None)
+        wide = console.width >= 100  # pillar and week go first on an 80-column terminal
+        table = Table(id_column(rows), Column("title", min_width=16), *(["pillar", "week"] if wide else []),
+                      "target", "answers", "due again", box=None)
         for r in rows:
-            table.add_row(r["id"], r["title"], str(r["pillar"]), str(r["week"]), f"{r['minutes']} min",
-                          str(r["answers"]), (r["due"] or "-")[:10])
+            table.add_row(r["id"], r["title"], *([str(r["pillar"]), str(r["week"])] if wide else []),
+                          f"{r['minutes']} min", str(r["answers"]), (r["due"] or "-")[:10])
         console.print(table)
         console.print("[dim]Start one: postprep design ID[/]")
         return

@@ -125,8 +125,12 @@ def all_drills() -> dict[str, Drill]:
 
 
 def did_you_mean(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.5)
-    return f" Did you mean {' or '.join(close)}?" if close else ""
+    """Names that start with what was typed first ("beam" -> beam_search), then the closest spellings."""
+    choices = list(choices)
+    starts = [c for c in choices if c.startswith(name.lower())] if len(name) >= 2 else []
+    close = [c for c in difflib.get_close_matches(name, choices, n=3, cutoff=0.5) if c not in starts]
+    suggestions = (starts + close)[:3]
+    return f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
 
 
 def get_drill(drill_id: str) -> Drill:

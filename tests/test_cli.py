@@ -44,6 +44,15 @@ def test_unknown_drill_says_did_you_mean(postprep):
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def test_did_you_mean_puts_names_that_start_with_the_typo_first():
+    from postprep.drills.catalog import did_you_mean
+
+    assert did_you_mean("beam", all_drills()).startswith(" Did you mean beam_search")
+    assert did_you_mean("kv", all_drills()).startswith(" Did you mean kv_cache")
+    assert did_you_mean("atention", all_drills()).startswith(" Did you mean attention")
+    assert did_you_mean("zzzz", all_drills()) == ""
+
+
 def test_bad_framework_is_a_usage_error(postprep):
     result = postprep("drill", "attention", "--framework", "jax")
     assert result.returncode == 2 and "--framework must be numpy, torch or python" in result.stderr
@@ -99,6 +108,9 @@ def test_check_grades_records_and_sets_the_exit_code(postprep, workspace, isolat
     broken.write_text("def scaled_dot_product_attention(:\n")
     error = postprep("check", "attention", "--file", str(broken))
     assert error.returncode == 2 and "syntax error at line 1" in error.stdout
+    for missing in (tmp_path / "nope.py", tmp_path):  # no such file, a folder: said, not an attempt
+        result = postprep("check", "attention", "--file", str(missing))
+        assert result.returncode == 2 and "There is no file at" in result.stderr
 
     attempts = rows(isolated_home, "select status, passed, total, hints_used from attempts order by id")
     assert attempts == [("fail", 0, 13, 0), ("pass", 13, 13, 0), ("error", 0, 0, 0)]
@@ -326,6 +338,10 @@ def test_plan_start_show_and_the_quiz_follows_the_week(postprep, isolated_home):
     assert "No plan yet" in postprep("plan").stdout
     bad = postprep("plan", "start", "2026-13-01")
     assert bad.returncode == 2 and "is not a date: write it as YYYY-MM-DD" in bad.stderr
+    later = date.today() + timedelta(days=30)
+    assert postprep("plan", "start", later.isoformat()).returncode == 0
+    assert f"Your plan starts on {later.isoformat()}" in postprep("today").stdout  # not "no plan yet"
+    assert json.loads(postprep("today", "--json").stdout)["starts"] == later.isoformat()
     start = date.today() - timedelta(days=7 * 4 + 1)  # week 5: DPO / GRPO / PPO, pillar 1
     assert postprep("plan", "start", start.isoformat()).returncode == 0
     plan = json.loads(postprep("plan", "--json").stdout)
@@ -336,4 +352,4 @@ def test_plan_start_show_and_the_quiz_follows_the_week(postprep, isolated_home):
     assert "▶ 5-6" in postprep("plan").stdout
     first = postprep("quiz", "--limit", "1", input="q\n").stdout
     assert "pillar 1 ·" in first  # new cards come first from the plan week's pillars
-    assert rows(isolated_home, "select count(*) from plan_starts") == [(1,)]
+    assert rows(isolated_home, "select count(*) from plan_starts") == [(2,)]

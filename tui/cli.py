@@ -187,10 +187,15 @@ def show_opened(opened) -> None:
 
 
 def resolve_file(drill: Drill, file: Path | None, store) -> Path:
+    """The file to grade; a missing one is a usage error, not an attempt."""
     if file is not None:
+        if not file.expanduser().is_file():
+            raise UserError(f"There is no file at {file}: give --file the path of your answer.")
         return file.expanduser()
     session = store.session(drill.id)
     if session is not None:
+        if not Path(session.file).is_file():
+            raise UserError(f"Your file {session.file} is gone: `postprep drill {drill.id} --reset` writes the starter again.")
         return Path(session.file)
     for framework in drill.frameworks:
         candidate = workspace_dir() / drill.file_name(framework)
@@ -458,13 +463,14 @@ def today_cmd(as_json: JsonOpt = False) -> None:
     agenda = today(open_store(), list(all_drills().values()), cards, quiz_settings())
     if as_json:
         print(json.dumps({
-            "week": agenda.week, "focus": agenda.focus, "overdue_left": agenda.overdue_left,
+            "week": agenda.week, "focus": agenda.focus, "starts": agenda.starts.isoformat() if agenda.starts else None,
+            "overdue_left": agenda.overdue_left,
             "catch_up_days": agenda.catch_up_days,
             "items": [{"action": i.action, "drill": i.drill.id if i.drill else None,
                        "prompt": i.prompt.id if i.prompt else None, "reason": i.reason} for i in agenda.items],
         }, indent=2))
         return
-    console.print(f"[b]Week {agenda.week}[/b]: {agenda.focus}" if agenda.week else "[dim]No plan yet: postprep plan start[/]")
+    console.print(f"[b]{escape(agenda.heading[0].upper() + agenda.heading[1:])}[/b]")
     for item in agenda.items:
         what = (f" · postprep drill {item.drill.id}" if item.drill else "" if item.prompt or item.action == "mock"
                 else " · postprep quiz")

@@ -4,6 +4,7 @@ One place for these rules, so both front ends behave the same."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from postprep.drills.catalog import Drill
@@ -118,6 +119,15 @@ class Agenda:
     focus: str | None
     overdue_left: int  # overdue drills beyond today's share
     catch_up_days: int
+    starts: date | None = None  # a plan that starts later
+
+    @property
+    def heading(self) -> str:
+        if self.week:
+            return f"week {self.week}: {self.focus}"
+        if self.starts:
+            return f"your plan starts on {self.starts.isoformat()}; until then, drills in study order"
+        return "no plan yet (postprep plan start)"
 
 
 def today(store, drills: list[Drill], cards, settings=None) -> Agenda:
@@ -162,7 +172,8 @@ def today(store, drills: list[Drill], cards, settings=None) -> Agenda:
         items.append(AgendaItem("mock", "45 min: a drill, a design prompt, quick questions · postprep mock"))
     left = len(overdue) - len(catch_up)
     per_day = max(1, DRILLS_PER_DAY - len(this_week)) if this_week else DRILLS_PER_DAY
-    return Agenda(items, week, block.focus if block else None, left, -(-left // per_day) if left else 0)
+    starts = store.plan_start() if current and current[0] == 0 else None
+    return Agenda(items, week, block.focus if block else None, left, -(-left // per_day) if left else 0, starts)
 
 
 RATING_WORDS = {1: "gave up", 2: "hard", 3: "good", 4: "easy"}

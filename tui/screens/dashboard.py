@@ -56,7 +56,7 @@ class DashboardScreen(AppScreen):
         self.app.call_from_thread(self.show, agenda, attempts)
 
     def show(self, agenda, attempts) -> None:
-        title = "Today" + (f" · week {agenda.week}: {agenda.focus}" if agenda.week else " · no plan yet (postprep plan start)")
+        title = f"Today · {agenda.heading}"
         self.query_one("#agenda-title", Label).update(title)
         options = self.query_one("#agenda", OptionList)
         options.clear_options()

@@ -88,6 +88,10 @@ def test_drill_writes_the_starter_and_never_overwrites_work(postprep, workspace,
     assert path.read_text() == ATTENTION.starter("torch").read_text()
     assert len(rows(isolated_home, "select * from drill_sessions")) == 2
 
+    postprep("solution", "attention", "--give-up")
+    finished = postprep("drill", "attention")
+    assert "You finished this drill; --reset starts it again" in finished.stdout and "Clock running" not in finished.stdout
+
 
 def test_check_grades_records_and_sets_the_exit_code(postprep, workspace, isolated_home, tmp_path):
     assert postprep("check", "attention").returncode == 2  # no file yet

@@ -178,6 +178,8 @@ def show_opened(opened) -> None:
         console.print(f"Starter written to: [bold]{opened.path}[/]")
     if opened.new_clock:
         clock = f"Clock started: target {drill.minutes} min."
+    elif opened.finished:
+        clock = f"You finished this drill; --reset starts it again against the {drill.minutes} min clock."
     else:
         clock = f"Clock running: {format_seconds(opened.elapsed_s)} of {drill.minutes} min target."
     console.print(f"{clock}  Check with: [bold]postprep check {drill.id}[/]")

@@ -19,6 +19,7 @@ class OpenedDrill:
     kept: bool  # the user's file was already there and left as it was
     new_clock: bool  # a new session (clock) started
     elapsed_s: float
+    finished: bool = False  # the drill was passed or given up; its clock means nothing until --reset
 
 
 def open_drill(store, drill: Drill, framework: str | None = None, reset: bool = False) -> OpenedDrill:
@@ -38,7 +39,8 @@ def open_drill(store, drill: Drill, framework: str | None = None, reset: bool = 
     new_clock = reset or session is None or session.file != str(path) or (finished and not kept)
     if new_clock:
         session = store.start_drill(drill.id, framework, path)
-    return OpenedDrill(drill, framework, path, kept, new_clock, store.elapsed_s(session) or 0.0)
+    return OpenedDrill(drill, framework, path, kept, new_clock, store.elapsed_s(session) or 0.0,
+                       finished and not new_clock)
 
 
 def grade_and_record(store, drill: Drill, path: Path, framework: str | None = None, run=None, on_record=None):

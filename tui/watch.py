@@ -45,6 +45,7 @@ def watch_and_check(store, opened, console, show) -> None:
     console.print(f"[dim]Watching {path}: save it to re-check; Ctrl-C to stop.[/]")
     try:
         while True:
+            console.print(f"[dim]Grading {path.name} ... (saves meanwhile re-check once it ends)[/]")
             result, row = grade_and_record(store, opened.drill, path, None, run=grader.run)
             show(result, row["elapsed_s"])
             console.print(f"[dim]Waiting for the next save of {path.name} ...[/]")

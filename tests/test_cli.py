@@ -329,6 +329,8 @@ def test_quiz_limit_and_auto_graded_choice(postprep, isolated_home):
 def test_unknown_deck_and_broken_user_deck(postprep, isolated_home):
     result = postprep("quiz", "--deck", "p1-alignmnt", "--due")
     assert result.returncode == 2 and "Did you mean p1-alignment?" in result.stderr
+    result = postprep("quiz", "--deck", "p0-foundations", "--pillar", "1", "--due")
+    assert result.returncode == 2 and "has no cards of pillar 1" in result.stderr  # not a silent 0
     (isolated_home / "decks").mkdir(parents=True)
     (isolated_home / "decks" / "mine.toml").write_text('format_version = 1\nid = "mine"\n[[cards]\n')
     listed = postprep("decks")

@@ -315,8 +315,10 @@ def load_cards(pillar: int | None = None, deck: str | None = None, quiet: bool =
         raise UserError(f"No deck named {deck!r}.{did_you_mean(deck, [d.id for d in decks])} Run `postprep decks` to list them.")
     if pillar is not None and not 0 <= pillar <= 5:
         raise UserError("--pillar must be 0-5.")
-    return decks, [c for d in decks for c in d.cards
-                   if (deck is None or d.id == deck) and (pillar is None or c.pillar == pillar)]
+    cards = [c for d in decks for c in d.cards if (deck is None or d.id == deck) and (pillar is None or c.pillar == pillar)]
+    if deck is not None and pillar is not None and not cards:
+        raise UserError(f"The deck {deck} has no cards of pillar {pillar}: use --deck or --pillar, not both.")
+    return decks, cards
 
 
 def quiz_settings():

@@ -366,3 +366,40 @@ async def test_mock_drill_at_zero_is_graded_as_saved_and_quitting_abandons(warm,
     assert data["status"] == "abandoned" and design_part["how"] == "abandoned" and quiz_part["how"] == "not reached"
     kept = db_rows(isolated_home, "select answer from mock_results where how = 'abandoned'")
     assert kept[0][0].rstrip().endswith("my design")
+
+
+async def test_quiz_screen_lists_choice_options_as_shown_options_orders_them(app):
+    from postprep.quiz.answers import shown_options
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        while screen.card.kind != "choice":
+            await answer(pilot, screen)
+        card = screen.card
+        shown = shown_options(card, screen.session.clock().date())
+        listed = screen.query_one("#quiz-options")
+        assert screen.choices == shown
+        assert [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)] == \
+            [f"{i}. {o}" for i, o in enumerate(shown, 1)]
+
+
+async def test_mock_screen_numbers_choice_options_in_the_mock_order(warm, isolated_home):
+    from postprep.quiz.answers import shown_options
+    from postprep.quiz.decks import load_decks
+    from postprep.tui.screens.mock import MockScreen
+
+    app = make_app(clock=MovableClock(), monotonic=lambda: 100.0, grader=warm)
+    cards = {c.id: c for d in load_decks(None)[0] for c in d.cards}
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(MockScreen("quiz", 10, seed=4))
+        await wait_until(pilot, lambda: isinstance(app.screen, MockScreen) and focused_on(app, "#quiz-answer"))
+        screen = app.screen
+        while cards[screen.cards_left[0]].kind != "choice":
+            await pilot.press("enter")  # skips
+        card = cards[screen.cards_left[0]]
+        shown = shown_options(card, f"mock{screen.mock.id}")
+        text = str(screen.query_one("#question").render())
+        assert [line.strip() for line in text.splitlines()[-len(shown):]] == [f"{i}. {o}" for i, o in enumerate(shown, 1)]
+        await pilot.press(str(shown.index(card.answer) + 1), "enter")
+        await pilot.pause(0.5)
+    assert db_rows(isolated_home, f"select answer, correct from reviews where card_id = '{card.id}'") == [(card.answer, 1)]

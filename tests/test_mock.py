@@ -249,4 +249,72 @@ def test_history_lists_sessions_with_their_scores(postprep, isolated_home):
     result = postprep("mock", "--history")
     assert result.returncode == 0
     line = next(l for l in result.stdout.splitlines() if l.strip().startswith("1 "))
-    assert "quiz" in line and "finished" in line and "0%" in line
+    assert "quiz ×2" in line and "quiz quiz" not in line and "finished" in line and "0%" in line
+
+
+def test_a_mock_numbers_choice_options_in_its_own_shuffled_order(tmp_path, bank, workspace):
+    store = Store(tmp_path / "p.db", Clock())
+    _, _, cards, by_id = bank
+    choice = [c for c in cards if c.kind == "choice" and c.options[0] == c.answer][:6]
+    mock = start(store, bank, [mocks.PartPlan("quiz", "quiz", 6, tuple(c.id for c in choice))], "quiz", 6,
+                 workspace=workspace)
+    assert mock.id == 1
+    card = by_id["p0-self-attention-why-sqrt-dk"]
+    assert card in choice
+    shown = mock.options(card)
+    assert shown != list(card.options) and shown.index(card.answer) == 2  # listed first in the deck, shown third
+    assert mocks.Mock(store, mock.id).options(card) == shown  # the same order after a redraw
+    part, session = mock.current(), make_quiz_session(store, cards)
+    assert mock.answer_card(part, card, "3", session)
+    blind = [mock.answer_card(part, c, "1", session) for c in choice if c is not card]
+    assert not all(blind)
+    assert store.mock_quiz_answers(part["id"])[0]["given"] == card.answer
+
+
+def run_quiz_mock(store, bank, answers: str, as_json: bool):
+    """`postprep mock --format quiz` as the command runs it, answers read from a real pipe."""
+    from rich.console import Console
+
+    from postprep.progress.home import workspace_dir
+    from postprep.tui.mock_cli import Lines, run_session
+
+    drills, prompts, cards, by_id = bank
+    plan = mocks.compose("quiz", 5, material(store, bank))
+    mock = mocks.Mock(store, mocks.start(store, plan, "quiz", 5, 1, None, workspace_dir(), drills, prompts))
+    read, write = os.pipe()
+    os.write(write, answers.encode())
+    os.close(write)
+    with os.fdopen(read) as stream:
+        run_session(mock, drills, prompts, by_id, make_quiz_session(store, cards), Console(highlight=False),
+                    as_json, no_edit=True, lines=Lines(stream))
+    return mock
+
+
+def test_with_json_the_session_goes_to_stderr_and_stdout_is_only_the_report(bank, isolated_home, capsys):
+    store = Store(isolated_home / "progress.db")
+    mock = run_quiz_mock(store, bank, "1\n" * 5, as_json=True)
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["id"] == mock.id and [p["kind"] for p in data["parts"]] == ["quiz"]
+    assert data["parts"][0]["answered"] == 5
+    assert f"Mock #{mock.id}: quiz, 5 min" in err and "Quick questions" in err and "score" in err
+    run_quiz_mock(store, bank, "", as_json=False)
+    out, _ = capsys.readouterr()
+    assert "Quick questions" in out
+
+
+@pytest.mark.xfail(strict=True, reason="until tui/cli.py `mock` calls tui.mock_cli.run_session; then drop this marker")
+def test_mock_json_prints_only_the_json_report_on_stdout(postprep):
+    result = postprep("mock", "--format", "quiz", "--minutes", "5", "--seed", "1", "--json", input="1\n" * 5)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [p["kind"] for p in data["parts"]] == ["quiz"] and data["parts"][0]["answered"] == 5
+    assert "Quick questions" in result.stderr
+
+
+def test_history_shows_each_kind_of_part_once_with_a_count():
+    from postprep.tui.mock_cli import parts_summary
+
+    assert parts_summary([{"kind": "quiz", "questions": 2}]) == "quiz ×2"
+    assert parts_summary([{"kind": "drill"}, {"kind": "design"}, {"kind": "quiz", "questions": 6}]) == "drill, design, quiz ×6"
+    assert parts_summary([{"kind": "drill"}, {"kind": "drill"}]) == "drill ×2"

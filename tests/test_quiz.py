@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from postprep.progress.store import Store
-from postprep.quiz.answers import is_correct, normalise
+from postprep.quiz.answers import is_correct, normalise, option_to_remove, shown_options
 from postprep.quiz.decks import Card, load_decks, topics
 from postprep.quiz.scheduler import QuizSession, QuizSettings, auto_rating, day_window
 
@@ -94,6 +94,49 @@ def test_numbers_with_tolerance():
     assert not is_correct(card, "0.7")
     big = Card("b", "d", 0, "t", "short", "q", "1319", "e", "s", number=1319, tolerance=0)
     assert is_correct(big, "1,319") and not is_correct(big, "1318")
+
+
+def test_answers_exactly_on_the_tolerance_edge_count():
+    cards = {c.id: c for d in load_decks()[0] for c in d.cards}
+    softmax = cards["p0-softmax-temperature-numeric"]  # 0.982 ± 0.002
+    assert (softmax.number, softmax.tolerance) == (0.982, 0.002)
+    for given, right in (("0.98", True), ("0.984", True), ("0.9795", False), ("0.9845", False)):
+        assert is_correct(softmax, given) == right, given
+    grpo = cards["p1-grpo-advantage-value"]  # 1.0 ± 0.01
+    assert (grpo.number, grpo.tolerance) == (1.0, 0.01)
+    assert is_correct(grpo, "0.99") and is_correct(grpo, "1.01") and not is_correct(grpo, "0.989")
+
+
+def test_choice_options_are_shown_shuffled_the_same_way_for_the_same_seed():
+    choice = [c for d in load_decks()[0] for c in d.cards if c.kind == "choice"]
+    card = next(c for c in choice if c.id == "p0-self-attention-why-sqrt-dk")
+    assert card.options[0] == card.answer
+    shown = shown_options(card, "2026-03-02")
+    assert sorted(shown) == sorted(card.options) and shown == shown_options(card, "2026-03-02")
+    assert shown.index(card.answer) == 1
+    assert any(shown_options(card, day) != shown for day in ("2026-03-03", "2026-03-04"))
+    first_is_right = sum(shown_options(c, "2026-03-02")[0] == c.answer for c in choice)
+    assert first_is_right < len(choice) / 2  # decks list the answer first 129 times out of 150
+    assert option_to_remove(card, shown) != card.answer
+
+
+def test_the_terminal_quiz_numbers_the_options_as_shown_options_orders_them(tmp_path, clock):
+    import io
+
+    from rich.console import Console
+
+    from postprep.tui.quiz_cli import Keys, TerminalQuiz
+
+    card = next(c for d in load_decks()[0] for c in d.cards if c.id == "p0-self-attention-why-sqrt-dk")
+    s = session(tmp_path, clock, [card])
+    shown = shown_options(card, clock().date())
+    out = io.StringIO()
+    pick = shown.index(card.answer) + 1
+    TerminalQuiz(s, Console(file=out, width=300), Keys(io.StringIO(f"{pick}\n\n")), limit=1).run()
+    listed = [line.strip()[2:] for line in out.getvalue().splitlines() if line.strip()[:2] in ("1 ", "2 ", "3 ", "4 ")]
+    assert listed[:len(shown)] == shown
+    assert s.answered[0].correct
+    assert s.store.db.execute("select answer from reviews").fetchone()[0] == card.answer
 
 
 def test_auto_rating_follows_the_fsrs_advice():

@@ -222,14 +222,20 @@ class Mock:
         self.store.record_mock_result(part["id"], self.part_started_at(part), how, None,
                                       answer=_read(Path(part["file"])))
 
+    def options(self, card) -> list[str]:
+        """A choice card's options as numbered on screen: one order for the whole session, redraws included."""
+        from postprep.quiz.answers import shown_options
+
+        return shown_options(card, f"mock{self.id}")
+
     def answer_card(self, part: dict, card, given: str, session) -> bool:
         """Checks a quick answer and records it as a review of the card (a miss brings it back soon).
-        For a choice card, the option's number stands for the option."""
+        For a choice card, the number of an option as shown stands for the option."""
         from postprep.quiz.answers import is_correct
 
         given = given.strip()
         if card.kind == "choice" and given.isdigit() and 1 <= int(given) <= len(card.options):
-            given = card.options[int(given) - 1]
+            given = self.options(card)[int(given) - 1]
         correct = is_correct(card, given)
         session.answer(card, 3 if correct else 1, source=f"mock:{part['id']}", correct=correct, given=given)
         return correct
@@ -353,7 +359,8 @@ def report(store, session_id: int, drills: dict, prompts: dict, cards: dict) -> 
             elif p["how"]:
                 review.append(f"design {p['item']}: rubric not marked (postprep design {p['item']})")
         else:
-            row["title"] = f"{len(json.loads(p['cards']))} quick questions"
+            row["questions"] = len(json.loads(p["cards"]))
+            row["title"] = f"{row['questions']} quick questions"
             answers = detail.get("answers", [])
             answered = {a["card_id"] for a in answers}
             wrong = [a["card_id"] for a in answers if not a["correct"]]

@@ -95,7 +95,7 @@ class TerminalMock:
             if card is None:
                 continue
             self.console.print(f"\n[b]{card.question}[/]  [dim]({format_seconds(self.mock.seconds_left(part))} left)[/]")
-            for i, option in enumerate(card.options, 1):
+            for i, option in enumerate(self.mock.options(card), 1):
                 self.console.print(f"  {i}. {option}")
             line = self.lines.read(self.mock.seconds_left(part))
             if line is None:
@@ -148,6 +148,28 @@ class TerminalMock:
             self.mock.mark_design(part, prompt, marks, suggested)
 
 
+def run_session(mock: Mock, drills: dict, prompts: dict, cards: dict, quiz_session, console: Console,
+                as_json: bool, no_edit: bool, lines: Lines | None = None) -> None:
+    """A started mock in the terminal, its rubric marks, then its report. With as_json the session
+    and the report's text go to stderr, and stdout holds only the JSON report (so it parses)."""
+    from postprep.tui.design_cli import edit
+    from postprep.tui.quiz_cli import Keys
+
+    shown = Console(stderr=True, highlight=False) if as_json else console
+    s = mock.session
+    shown.print(f"Mock #{mock.id}: {s['format']}, {s['minutes']} min, seed {s['seed']}"
+                + (f", plan week {s['week']}" if s["week"] else "") + ". The clock is running.")
+    lines = lines or Lines()
+    runner = TerminalMock(mock, shown, lines, drills, prompts, cards, quiz_session,
+                          edit=None if no_edit or not lines.tty else edit)
+    runner.run()
+    runner.mark_designs(Keys(lines.stream))
+    data = report(mock.store, mock.id, drills, prompts, cards)
+    print_report(data, shown)
+    if as_json:
+        print(json.dumps(data, indent=2))
+
+
 def print_report(data: dict, console: Console) -> None:
     console.rule(f"Mock #{data['id']} · {data['format']} {data['minutes']} min · {data['status']} · "
                  f"score {data['score']:.0%}")
@@ -182,5 +204,14 @@ def print_history(store, console: Console, as_json: bool, drills, prompts, cards
     table = Table("#", "started", "format", "minutes", "status", "score", "parts", box=None)
     for r in rows:
         table.add_row(str(r["id"]), r["started_at"][:16].replace("T", " "), r["format"], str(r["minutes"]),
-                      r["status"], f"{r['score']:.0%}", " · ".join(f"{p['kind']} {p['item']}" for p in r["parts"]))
+                      r["status"], f"{r['score']:.0%}", parts_summary(r["parts"]))
     console.print(table)
+
+
+def parts_summary(parts: list[dict]) -> str:
+    """Each kind once, counted when more than one: "drill ×2", "drill, design, quiz ×6" (a quiz
+    part counts its questions)."""
+    counts: dict[str, int] = {}
+    for p in parts:
+        counts[p["kind"]] = counts.get(p["kind"], 0) + p.get("questions", 1)
+    return ", ".join(kind if n == 1 else f"{kind} ×{n}" for kind, n in counts.items())

@@ -3,7 +3,6 @@ accepts, u undoes the last answer, q stops and keeps what was answered."""
 
 from __future__ import annotations
 
-import random
 import sys
 import time
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.markdown import Markdown
 
-from postprep.quiz.answers import hint_for, is_correct
+from postprep.quiz.answers import hint_for, is_correct, option_to_remove, shown_options
 from postprep.quiz.decks import Card
 from postprep.quiz.scheduler import QuizSession, auto_rating
 
@@ -110,8 +109,7 @@ class TerminalQuiz:
         return self.ask_short(card, started)
 
     def ask_choice(self, card: Card, started: float) -> bool:
-        options = list(card.options)
-        random.Random(f"{card.id}:{self.session.clock().date()}").shuffle(options)
+        options = shown_options(card, self.session.clock().date())
         hint_used = False
         while True:
             for i, option in enumerate(options, 1):
@@ -121,8 +119,7 @@ class TerminalQuiz:
             if self.command(key):
                 return False
             if key == "h" and len(options) > 2:
-                wrong = [o for o in options if o != card.answer]
-                options.remove(random.Random(card.id).choice(wrong))
+                options.remove(option_to_remove(card, options))
                 hint_used = True
                 continue
             if key.isdigit() and 1 <= int(key) <= len(options):

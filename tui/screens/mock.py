@@ -177,7 +177,7 @@ class MockScreen(Screen):
             self.action_submit()
             return
         card = self.card_by_id[self.cards_left[0]]
-        options = "\n".join(f"  {i}. {o}" for i, o in enumerate(card.options, 1))
+        options = "\n".join(f"  {i}. {o}" for i, o in enumerate(self.mock.options(card), 1))
         self.query_one("#question", Static).update(f"[b]{escape(card.question)}[/b]\n{escape(options)}".rstrip())
         answer = self.query_one("#quiz-answer", Input)
         answer.value = ""

@@ -3,7 +3,6 @@ counts, the explanation after each answer). Database work runs in workers."""
 
 from __future__ import annotations
 
-import random
 import time
 
 from textual import on, work
@@ -14,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from postprep.quiz.answers import hint_for, is_correct
+from postprep.quiz.answers import hint_for, is_correct, option_to_remove, shown_options
 from postprep.quiz.decks import Card
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -117,11 +116,8 @@ class QuizScreen(Screen):
             f"[dim]pillar {card.pillar} · {card.topic} · {card.kind}[/]" + (" · [red]leech[/]" if leech else ""))
         question.update(card.question)
         if card.kind == "choice":
-            shuffled = list(card.options)
-            random.Random(f"{card.id}:{self.session.clock().date()}").shuffle(shuffled)
-            options.clear_options()
-            options.add_options([Option(f"{i}. {o}", id=str(i)) for i, o in enumerate(shuffled, 1)])
-            self.choices = shuffled
+            self.choices = shown_options(card, self.session.clock().date())
+            self.list_choices()
             options.display = True
             options.focus()
             keys = "↑↓ + enter or the option's number: choose · h: hint · u: undo"
@@ -136,6 +132,11 @@ class QuizScreen(Screen):
         self.query_one("#quiz-keys", Static).update(f"[dim]{keys}[/]")
         self.shown_at = time.monotonic()
         self.refresh_bindings()
+
+    def list_choices(self) -> None:
+        options = self.query_one("#quiz-options", OptionList)
+        options.clear_options()
+        options.add_options([Option(f"{i}. {o}", id=str(i)) for i, o in enumerate(self.choices, 1)])
 
     # --- answering ----------------------------------------------------------------------------------
     def action_reveal(self) -> None:
@@ -207,11 +208,8 @@ class QuizScreen(Screen):
             return
         self.hint_used = True
         if self.card.kind == "choice" and len(self.choices) > 2:
-            wrong = [o for o in self.choices if o != self.card.answer]
-            self.choices.remove(random.Random(self.card.id).choice(wrong))
-            options = self.query_one("#quiz-options", OptionList)
-            options.clear_options()
-            options.add_options([Option(f"{i}. {o}", id=str(i)) for i, o in enumerate(self.choices, 1)])
+            self.choices.remove(option_to_remove(self.card, self.choices))
+            self.list_choices()
             self.query_one("#quiz-hint", Static).update("[yellow]Hint:[/] one wrong option removed.")
         elif self.card.kind == "short":
             self.query_one("#quiz-hint", Static).update(f"[yellow]Hint:[/] {hint_for(self.card)}")

@@ -209,6 +209,14 @@ def test_ids_stay_whole_and_piped_solutions_are_exact_on_an_80_column_terminal(p
     assert get_drill("adamw_step").solution.read_text() in result.stdout  # long lines uncut, as a file
 
 
+def test_an_editor_that_is_not_a_program_is_named(postprep, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "no-such-editor-anywhere")
+    result = postprep("design", "llm-judge-limits")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Cannot start the editor 'no-such-editor-anywhere'" in " ".join(result.stderr.split())
+
+
 def test_dev_check_unknown_drill(postprep):
     result = postprep("dev", "check", "--drill", "dpo")
     assert result.returncode == 2 and "Did you mean" in result.stderr

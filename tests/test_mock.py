@@ -303,7 +303,6 @@ def test_with_json_the_session_goes_to_stderr_and_stdout_is_only_the_report(bank
     assert "Quick questions" in out
 
 
-@pytest.mark.xfail(strict=True, reason="until tui/cli.py `mock` calls tui.mock_cli.run_session; then drop this marker")
 def test_mock_json_prints_only_the_json_report_on_stdout(postprep):
     result = postprep("mock", "--format", "quiz", "--minutes", "5", "--seed", "1", "--json", input="1\n" * 5)
     assert result.returncode == 0, result.stderr

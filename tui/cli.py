@@ -603,7 +603,7 @@ def mock(
 
     from postprep.quiz.design import all_prompts
     from postprep.tui import mock as mocks
-    from postprep.tui.mock_cli import Lines, TerminalMock, print_history, print_report
+    from postprep.tui.mock_cli import print_history, run_session
 
     store = open_store()
     drills, prompts = all_drills(), all_prompts()
@@ -621,23 +621,10 @@ def mock(
     material = mocks.material(store, list(drills.values()), list(prompts.values()), cards, random.Random(seed))
     plan = mocks.compose(fmt, minutes, material)
     session = mocks.start(store, plan, fmt, minutes, seed, material.week, workspace_dir(), drills, prompts)
-    console.print(f"Mock #{session}: {fmt}, {minutes} min, seed {seed}"
-                  + (f", plan week {material.week}" if material.week else "") + ". The clock is running.")
-    from postprep.tui.design_cli import edit
     from postprep.tui.practice import make_quiz_session
-    from postprep.tui.quiz_cli import Keys
 
-    lines = Lines()
-    runner = TerminalMock(mocks.Mock(store, session), console, lines, drills, prompts, by_id,
-                          make_quiz_session(store, cards, quiz_settings()),
-                          edit=None if no_edit or not lines.tty else edit)
-    runner.run()
-    runner.mark_designs(Keys())
-    data = mocks.report(store, session, drills, prompts, by_id)
-    if as_json:
-        print(json.dumps(data, indent=2))
-    else:
-        print_report(data, console)
+    run_session(mocks.Mock(store, session), drills, prompts, by_id, make_quiz_session(store, cards, quiz_settings()),
+                console, as_json, no_edit)
 
 
 # --- plan ---------------------------------------------------------------------------------------

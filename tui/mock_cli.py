@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from postprep.tui.mock import Mock, report
@@ -42,11 +43,11 @@ class Lines:
 
 class TerminalMock:
     def __init__(self, mock: Mock, console: Console, lines: Lines, drills: dict, prompts: dict, cards: dict,
-                 quiz_session, edit=None):
+                 quiz_session, edit: bool = False):
         self.mock, self.console, self.lines = mock, console, lines
         self.drills, self.prompts, self.cards = drills, prompts, cards
         self.quiz_session = quiz_session
-        self.edit = edit  # opens $EDITOR on a path (None: the user edits the file elsewhere)
+        self.edit = edit  # open $EDITOR on each design answer (False: the user edits the file elsewhere)
 
     def run(self) -> None:
         try:
@@ -80,8 +81,8 @@ class TerminalMock:
         self.console.print(Markdown(f"# {prompt.title}\n\n{prompt.scenario}"))
         self.console.print(f"\nYour answer: [bold]{part['file']}[/] (kept as you save it). "
                            "The rubric comes after the last part.")
-        if self.edit is not None:
-            self.edit(Path(part["file"]))
+        if self.edit:
+            self.open_editor(Path(part["file"]))
         how = self.wait(part, "Enter submits · e opens $EDITOR again · q quits the mock")
         self.mock.submit_design(part, how)
         self.console.print(f"{'Time is up: ' if how == 'timeout' else ''}answer kept.")
@@ -126,9 +127,17 @@ class TerminalMock:
             if key == "q":
                 raise Quit
             if key == "e" and part["file"]:
-                from postprep.tui.design_cli import edit
+                self.open_editor(Path(part["file"]))
 
-                edit(Path(part["file"]))
+    def open_editor(self, path: Path) -> None:
+        """$EDITOR on an answer file; one that cannot start is said, and the clock goes on."""
+        from postprep.tui.design_cli import edit
+        from postprep.tui.practice import EditorError
+
+        try:
+            edit(path)
+        except EditorError as exc:
+            self.console.print(f"[yellow]{escape(str(exc))}[/]")
 
     # --- after the clock ------------------------------------------------------------------------------
     def mark_designs(self, keys) -> None:
@@ -152,7 +161,6 @@ def run_session(mock: Mock, drills: dict, prompts: dict, cards: dict, quiz_sessi
                 as_json: bool, no_edit: bool, lines: Lines | None = None) -> None:
     """A started mock in the terminal, its rubric marks, then its report. With as_json the session
     and the report's text go to stderr, and stdout holds only the JSON report (so it parses)."""
-    from postprep.tui.design_cli import edit
     from postprep.tui.quiz_cli import Keys
 
     shown = Console(stderr=True, highlight=False) if as_json else console
@@ -161,7 +169,7 @@ def run_session(mock: Mock, drills: dict, prompts: dict, cards: dict, quiz_sessi
                 + (f", plan week {s['week']}" if s["week"] else "") + ". The clock is running.")
     lines = lines or Lines()
     runner = TerminalMock(mock, shown, lines, drills, prompts, cards, quiz_session,
-                          edit=None if no_edit or not lines.tty else edit)
+                          edit=not no_edit and lines.tty)
     runner.run()
     runner.mark_designs(Keys(lines.stream))
     data = report(mock.store, mock.id, drills, prompts, cards)

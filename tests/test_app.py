@@ -349,6 +349,12 @@ async def test_mock_drill_at_zero_is_graded_as_saved_and_quitting_abandons(warm,
         screen = app.screen
         part = screen.part
         assert part["kind"] == "drill"
+        await pilot.pause(0.2)
+        from textual.widgets._footer import FooterKey
+
+        footer_keys = {k.key for k in screen.query(FooterKey) if not k.disabled}
+        assert not footer_keys & {"g", "b", "c", "p", "m"}  # no dead navigation keys in the footer
+        assert "ctrl+s" in footer_keys
         drill = get_drill(part["item"])
         Path(part["file"]).write_text(drill.solution.read_text())
         clock.now += timedelta(minutes=part["minutes"])

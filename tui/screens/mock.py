@@ -137,6 +137,7 @@ class MockScreen(Screen):
             return
         self.part, self.deadline = found
         self.busy = False
+        self.app.refresh_bindings()  # the app's navigation keys leave the footer while a part runs
         part = self.part
         if part is None:
             self.later(self.mock.finish, lambda _: self.later(self.mock.parts, self.mark_next))

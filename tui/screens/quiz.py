@@ -9,17 +9,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from postprep.quiz.answers import hint_for, is_correct, option_to_remove, shown_options
 from postprep.quiz.decks import Card
+from postprep.tui.screens.base import AppScreen
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-class QuizScreen(Screen):
+class QuizScreen(AppScreen):
     BINDINGS = [
         Binding("space", "reveal", "Show answer", id="reveal"),
         Binding("enter", "accept", "Accept", id="accept", show=False),

@@ -71,7 +71,9 @@ def describe(exc: BaseException, tb, candidate_file: str) -> str:
         return f"your code called sys.exit({exc.code!r}); a function must return its result instead"
     if isinstance(exc, AssertionError):
         return short(str(exc) or "an assertion failed")
-    if isinstance(exc, MemoryError):
+    if isinstance(exc, BlockedImport):
+        text = str(exc)
+    elif isinstance(exc, MemoryError):
         text = "MemoryError: your code ran out of memory (the grader's limit)"
     elif isinstance(exc, OSError) and exc.errno == 27:  # EFBIG: RLIMIT_FSIZE reached
         text = "your code printed more output than the grader keeps; remove the prints in loops"
@@ -100,6 +102,50 @@ def install_forbidden_guards(names: list[str]) -> None:
                 raise Forbidden(f"{_name} is not allowed in this drill; write it yourself")
 
             setattr(owner, attr, stub)
+
+
+class BlockedImport(ImportError):
+    pass
+
+
+class ImportBlock:
+    """A sys.meta_path finder, first in line, that refuses postprep's own modules to the candidate:
+    the reference solutions, the drill bank (suites, mutants), the store and the app. Only the
+    drills machinery stays importable: the suites use postprep.drills.harness, already imported by
+    then. Installed after collection, right before the candidate is imported (the static checks
+    refuse a literal import; this catches names built at run time). Not a sandbox: code that
+    removes the finder or reads a file by its path gets past it."""
+
+    @staticmethod
+    def blocks(name: str) -> bool:
+        parts = name.split(".")
+        if parts[0] != "postprep" or len(parts) == 1:
+            return False
+        return parts[1] != "drills" or (len(parts) > 2 and parts[2] == "bank")
+
+    def __init__(self) -> None:
+        from postprep.drills.static import own_package_message  # now: no import inside find_spec
+
+        self.message = own_package_message
+
+    def find_spec(self, name, path=None, target=None):
+        if self.blocks(name):
+            raise BlockedImport(self.message(None, name), name=name)
+        return None  # not ours to refuse: the next finder looks for it
+
+    def invalidate_caches(self) -> None:
+        pass
+
+
+def install_import_block() -> None:
+    """Put ImportBlock first on sys.meta_path and forget any blocked module already imported
+    (nothing imports one today), so neither `import` nor an attribute of its package reaches it."""
+    for name in [n for n in sys.modules if ImportBlock.blocks(n)]:
+        module = sys.modules.pop(name)
+        parent, _, leaf = name.rpartition(".")
+        if getattr(sys.modules.get(parent), leaf, None) is module:
+            delattr(sys.modules[parent], leaf)
+    sys.meta_path.insert(0, ImportBlock())
 
 
 def resolve(dotted: str):
@@ -163,6 +209,7 @@ class RecordPlugin:
         if not tests:
             return
         install_forbidden_guards(self.job["forbidden"])
+        install_import_block()
         try:
             self.candidate = load_candidate(self.job["candidate"])
         except BaseException as exc:  # noqa: BLE001 - whatever the user's import does is theirs to see

@@ -4,10 +4,15 @@ uses none of the drill's forbidden APIs. Also recognises the file's framework fr
 from __future__ import annotations
 
 import ast
+import re
 
 from postprep.drills.catalog import Drill
 
 DYNAMIC_LOOKUPS = {"getattr", "__import__", "import_module", "eval", "exec", "attrgetter"}
+# The app's own package: its reference solutions, drill bank, harness and store are not the
+# user's code. The runner also refuses the solutions and the bank at run time (runner.ImportBlock).
+OWN_PACKAGE = "postprep"
+_OWN_PACKAGE_IN_TEXT = re.compile(r"(?<![\w.])postprep(?:\.[\w.]*\w)?(?![\w])")
 
 
 def imported_roots(tree: ast.Module, top_level_only: bool = False) -> set[str]:
@@ -61,6 +66,38 @@ def forbidden_use(tree: ast.AST, forbidden: tuple[str, ...]) -> tuple[int, str] 
     return None
 
 
+def own_package_import(tree: ast.AST) -> tuple[int, str] | None:
+    """(line, module) of the first import of postprep or a postprep.* module: `import`, `from ...
+    import`, or a string naming one given to __import__/import_module/eval and the like."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _is_own(alias.name):
+                    return node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and _is_own(node.module):
+            # `from postprep import solutions` names the module it reaches: postprep.solutions
+            name = node.module if node.module != OWN_PACKAGE else f"{OWN_PACKAGE}.{node.names[0].name}"
+            return node.lineno, name.removesuffix(".*")
+        elif isinstance(node, ast.Call) and _call_name(node) in DYNAMIC_LOOKUPS:
+            for arg in ast.walk(node):
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found = _OWN_PACKAGE_IN_TEXT.search(arg.value)
+                    if found:
+                        return node.lineno, found.group()
+    return None
+
+
+def _is_own(module: str) -> bool:
+    return module == OWN_PACKAGE or module.startswith(OWN_PACKAGE + ".")
+
+
+def own_package_message(line: int | None, module: str) -> str:
+    """The verdict for an import of postprep (static check: with its line; run time: without)."""
+    what = "solutions are" if module.startswith(f"{OWN_PACKAGE}.solutions") else "postprep's own modules are"
+    where = f"line {line}" if line is not None else "your code"
+    return f"{where} imports {module}: drills are graded on your own code; {what} not importable here"
+
+
 def _call_name(node: ast.Call) -> str:
     func = node.func
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
@@ -76,6 +113,9 @@ def check_source(source: str, filename: str, drill: Drill) -> tuple[str | None, 
     except ValueError as exc:  # e.g. null bytes
         return f"the file cannot be parsed: {exc}", drill.frameworks[0]
     framework = detect_framework(tree, drill)
+    imported = own_package_import(tree)
+    if imported:
+        return own_package_message(*imported), framework
     missing = [name for name in drill.entry if name not in defined_names(tree)]
     if missing:
         return f"your file does not define {', '.join(missing)} (the drill asks for it at top level)", framework

@@ -69,6 +69,10 @@ def child(job: dict, devnull: int) -> None:
     try:
         os.setsid()
         os.chdir(job["cwd"])
+        # As in a cold run, where `python -m` puts its own (empty) working directory first: the
+        # worker's is the user's (a clone of this repo has solutions/ and drills/ in it), which the
+        # candidate must not be able to import from.
+        sys.path[0] = job["cwd"]
         out = os.open(job["output_path"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(devnull, 0)
         os.dup2(out, 1)

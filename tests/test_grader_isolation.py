@@ -229,9 +229,11 @@ def test_patching_comparison_functions_never_passes(tmp_path):
 
 
 def test_patching_the_harness_never_passes(tmp_path):
+    # reached through sys.modules: an import of postprep is refused before running (below)
     path = write(tmp_path, """
+        import sys
         import numpy as np
-        import postprep.drills.harness as h
+        h = sys.modules["postprep.drills.harness"]
         h.assert_close = h.check = h.assert_equal = lambda *a, **k: None
         def scaled_dot_product_attention(q, k, v, mask=None):
             return np.zeros(q.shape[:-1] + v.shape[-1:])
@@ -239,6 +241,103 @@ def test_patching_the_harness_never_passes(tmp_path):
     result = grade(ATTENTION, path)
     assert result.status == "fail"
     assert result.tests[0].status == "fail" and "differs from the reference" in result.tests[0].message
+
+
+TOP_K = get_drill("top_k")
+REFERENCE_CHEAT = """
+import numpy as np
+from postprep.solutions import top_k as ref
+
+def top_k_probs(logits, k, temperature=1.0):
+    return ref.top_k_probs(logits, k, temperature)
+
+def top_k_sample(logits, k, temperature=1.0, generator=None):
+    return ref.top_k_sample(logits, k, temperature, generator)
+"""
+
+
+@pytest.mark.parametrize("path_", ["cold", "warm"])
+def test_importing_the_reference_is_refused_before_running(warm, tmp_path, path_):
+    run = warm.run if path_ == "warm" else None
+    result = grade(TOP_K, write(tmp_path, REFERENCE_CHEAT), run=run)
+    assert (result.status, result.tests, result.exit_code) == ("error", [], 2), result.to_json()
+    assert result.message == (
+        "line 3 imports postprep.solutions: drills are graded on your own code; solutions are not importable here"
+    )
+
+
+@pytest.mark.parametrize("line, module", [
+    ("import postprep.solutions.top_k as ref", "postprep.solutions.top_k"),
+    ("from postprep import solutions", "postprep.solutions"),
+    ("import postprep", "postprep"),
+    ("from postprep.drills.harness import check", "postprep.drills.harness"),
+    ("from postprep.progress.store import Store", "postprep.progress.store"),
+    ("ref = __import__('postprep.solutions.top_k')", "postprep.solutions.top_k"),
+    ("import importlib\nref = importlib.import_module('postprep.' + 'solutions.top_k')", "postprep"),
+])
+def test_every_form_of_importing_postprep_is_refused(tmp_path, line, module):
+    source = REFERENCE_CHEAT.replace("from postprep.solutions import top_k as ref", line)
+    result = grade(TOP_K, write(tmp_path, source))
+    assert result.status == "error" and result.tests == []
+    assert f"imports {module}: drills are graded on your own code" in result.message
+
+
+RUN_TIME_IMPORT = """
+import importlib
+import numpy as np
+
+def _ref():
+    return importlib.import_module("post" + "prep.solutions.top_k")  # no literal for the static check
+
+def top_k_probs(logits, k, temperature=1.0):
+    return _ref().top_k_probs(logits, k, temperature)
+
+def top_k_sample(logits, k, temperature=1.0, generator=None):
+    return _ref().top_k_sample(logits, k, temperature, generator)
+"""
+BLOCKED = "your code imports postprep.solutions: drills are graded on your own code; solutions are not importable here"
+
+
+@pytest.mark.parametrize("path_", ["cold", "warm"])
+def test_importing_the_reference_at_run_time_is_blocked(warm, tmp_path, path_):
+    run = warm.run if path_ == "warm" else None
+    result = grade(TOP_K, write(tmp_path, RUN_TIME_IMPORT), run=run)
+    assert result.status == "fail" and result.passed == 0, result.to_json()
+    assert result.tests[0].message == f"{BLOCKED} (your file, line 6)"
+    assert all(BLOCKED.removeprefix("your code ") in t.message for t in result.tests)
+    # at module level: the file cannot be imported
+    at_import = RUN_TIME_IMPORT + "\n_ref()\n"
+    result = grade(TOP_K, write(tmp_path, at_import, "at_import.py"), run=run)
+    assert result.status == "error" and result.message.startswith(f"importing your file failed: {BLOCKED}")
+    # the drill bank and the store too; the harness the suites use is still there
+    probe = write(tmp_path, CORRECT + textwrap.dedent("""
+        import importlib
+        for name in ("bank.attention.mutants", "progress.store", "solutions"):
+            try:
+                importlib.import_module("post" + "prep." + ("drills." if name.startswith("bank") else "") + name)
+            except ImportError as exc:
+                assert "drills are graded on your own code" in str(exc), exc
+            else:
+                raise RuntimeError(name + " was importable")
+        importlib.import_module("post" + "prep.drills.harness")
+        """), "probe.py")
+    result = grade(ATTENTION, probe, run=run)
+    assert result.status == "pass", result.to_json()
+
+
+def test_warm_children_do_not_import_from_the_workers_directory(warm, tmp_path):
+    """A cold child's sys.path starts with its own empty directory; a warm child's must too, not
+    the worker's working directory (the user's: maybe a clone of this repo, solutions/ and all)."""
+    assert warm.wait_ready()
+    worker_cwd = os.readlink(f"/proc/{warm._proc.pid}/cwd")
+    path = write(tmp_path, correct_then(f"""
+        import sys
+        if {worker_cwd!r} in sys.path:
+            raise RuntimeError("the worker's directory is on sys.path")
+        """))
+    for run in (None, warm.run):
+        result = grade(ATTENTION, path, run=run)
+        assert result.status == "pass", result.to_json()
 
 
 def test_nothing_is_left_running(tmp_path):

@@ -200,6 +200,18 @@ def test_float32_inputs(impl, fw):
     compare(got, expected, dt, " (float32, T = 500)", rtol=1e-4, atol=1e-5 * scale)
 
 
+def test_outputs_keep_the_inputs_precision(impl, fw):
+    """float64 inputs give float64 advantages and returns; float32 inputs give float32 or float64, never less."""
+    rng = np.random.default_rng(11)
+    r, v, d, last = sample(rng, 6, envs=2)
+    for dtype, allowed in (("float64", ("float64",)), ("float32", ("float32", "float64"))):
+        adv, ret = call(impl, fw, r, v, d, last, 0.9, 0.9, dtype)
+        for out, name in ((adv, "advantages"), (ret, "returns")):
+            fw.to_numpy(out, what=name)  # of the inputs' kind
+            got = fw.dtype_name(out)
+            check(got in allowed, f"{name} are {got} for {dtype} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+
+
 def test_errors(impl, fw):
     """gamma or lam outside [0, 1], or values / dones not shaped like rewards, raise ValueError."""
     rng = np.random.default_rng(9)

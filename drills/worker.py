@@ -13,6 +13,7 @@ import gc
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ def serve() -> None:
         job = json.loads(line)
         pid = os.fork()
         if pid == 0:
+            control_out.close()  # only the worker speaks on the control channel; its end marks the worker's death
             child(job, devnull)
         send(event="started", pid=pid)
         _, status = os.waitpid(pid, 0)
@@ -90,6 +92,16 @@ def child(job: dict, devnull: int) -> None:
 
 
 # --- the parent side ------------------------------------------------------------------------------
+def kill_child(pid: int) -> None:
+    """A grading child and everything it started. It may not have called setsid yet (the worker
+    reports a fork at once), so its group may not exist: the pid itself is killed too."""
+    kill_group(pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 class WarmGrader:
     """Owns one worker; `run(job)` grades through it, restarting it if it died. Thread-safe
     (one grading at a time per worker; a newer run waits for the older, which `cancel` ends)."""
@@ -156,7 +168,7 @@ class WarmGrader:
         """End the grading in progress, if any (its verdict becomes a cancelled run)."""
         pid = self._current_pid
         if pid:
-            kill_group(pid)
+            kill_child(pid)
 
     def run(self, job: dict, on_record=None) -> Run:
         with self._lock:
@@ -203,7 +215,7 @@ class WarmGrader:
                 try:
                     records, timed_out = read_records(read_fd, job["timeout_s"], child_gone, on_record)
                 finally:
-                    kill_group(pid)
+                    kill_child(pid)
                     self._current_pid = None
                 if not exited:
                     exited.update(self._events.get())

@@ -39,6 +39,20 @@ async def test_a_damaged_database_is_said_and_left_alone(warm, isolated_home):
     assert db.read_bytes() == b"not a database" * 500
 
 
+async def test_damage_found_after_opening_gets_the_same_message(warm, isolated_home):
+    import sqlite3
+
+    from postprep.progress.store import Store
+
+    Store(isolated_home / "progress.db").close()
+    app = make_app(clock=CLOCK, grader=warm)
+    async with app.run_test(size=SIZE) as pilot:
+        worker = app.run_worker(lambda: (_ for _ in ()).throw(sqlite3.DatabaseError("database disk image is malformed")),
+                                thread=True, exit_on_error=False)
+        await wait_until(pilot, lambda: worker.is_finished and "progress.db cannot be used" in notices(app))
+        assert "malformed" in notices(app) and "move it away" in notices(app)
+
+
 async def test_an_editor_that_is_not_a_program_is_a_notice(warm, monkeypatch):
     monkeypatch.setenv("VISUAL", "no-such-editor-anywhere --wait")
     app = make_app(clock=CLOCK, grader=warm)

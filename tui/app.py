@@ -94,9 +94,13 @@ class PostprepApp(App):
 
     def report_failure(self, worker: Worker) -> None:
         """Any worker that fails becomes a visible message, never a crash or a silent stop."""
-        from postprep.progress.home import StoreError
+        import sqlite3
+
+        from postprep.progress.home import StoreError, database_error
 
         error = worker.error
+        if isinstance(error, sqlite3.DatabaseError):  # damage found after opening, as in the CLI
+            error = database_error(self.db_path, error)
         if isinstance(error, StoreError):  # the message says what to do; it stays until dismissed
             self.notify(str(error), title="progress.db cannot be used", severity="error", timeout=3600)
         else:

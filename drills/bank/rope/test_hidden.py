@@ -175,9 +175,22 @@ def test_float32_inputs(impl, fw):
     rng = np.random.default_rng(9)
     x = rng.standard_normal((2, 20, 32)).astype(np.float32)
     for convention in CONVENTIONS:
+        out_dtype = fw.dtype_name(impl.rope(fw.array(x, "float32"), convention))
+        check(out_dtype == "float32", f"float32 input gave a {out_dtype} output; expected float32")
         got, dt = run(impl, fw, x, convention, dtype="float32")
-        check(dt == "float32", f"float32 input gave a {dt} output; expected float32")
         assert_close(got, loop_reference(x, convention), dtype=dt, what=f"the float32 output ({convention!r})", **F32)
+
+
+def test_float32_inputs_at_large_positions(impl, fw):
+    """float32 input at positions up to 100000 is still accurate to float32 precision (angles built in float64)."""
+    rng = np.random.default_rng(13)
+    x = rng.standard_normal((4, 16)).astype(np.float32)
+    positions = np.array([12345, 40001, 65535, 100000])
+    for convention in CONVENTIONS:
+        got, dt = run(impl, fw, x, convention, positions=positions, dtype="float32")
+        assert_close(got, loop_reference(x, convention, positions), dtype=dt,
+                     what=f"the float32 output at large positions ({convention!r}); angles rounded to float32 "
+                          "are off by about m * 1e-7 radians", **F32)
 
 
 def test_invalid_arguments_raise_value_error(impl, fw):

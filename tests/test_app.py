@@ -184,6 +184,19 @@ async def test_mock_mode_refuses_hints_and_the_solution(app, isolated_home):
     assert db_rows(isolated_home, "select count(*) from hints") == [(0,)]
 
 
+async def test_drill_footer_shows_the_drill_keys_and_navigation_still_works(app):
+    from textual.widgets._footer import FooterKey
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_attention(app, pilot)
+        await pilot.pause(0.2)
+        footer_keys = {k.key for k in app.screen.query(FooterKey)}
+        assert {"ctrl+r", "e", "w", "h", "s", "escape", "q"} <= footer_keys
+        assert not footer_keys & {"g", "b", "c", "p", "m"}
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, DrillBrowserScreen))
+
+
 async def test_command_palette_offers_every_drill(app):
     async with app.run_test(size=SIZE) as pilot:
         provider = DrillCommands(app.screen)

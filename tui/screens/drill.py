@@ -50,6 +50,9 @@ class DrillScreen(AppScreen):
         Binding("h", "hint", "Hint", id="hint"),
         Binding("s", "solution", "Solution", id="solution"),
         Binding("escape", "app.pop_screen", "Back", id="back"),
+        # The app's other keys still work here but leave the footer to the drill's (it was cut at 120 columns).
+        *(Binding(key, f"app.{action}", show=False) for key, action in
+          (("g", "dashboard"), ("b", "browse_drills"), ("c", "quiz"), ("p", "progress"), ("m", "mock"))),
     ]
 
     def __init__(self, drill: Drill, framework: str | None = None, mock: bool = False):

@@ -107,6 +107,17 @@ def test_advantages_per_group_unbiased_std(impl, fw):
     assert_close(adv, expected, dtype=dt, what="advantages (per group, unbiased std)")
 
 
+def test_std_eps_argument(impl, fw):
+    """The std_eps argument is the constant added to the group std (not a fixed 1e-4)."""
+    rng = np.random.default_rng(13)
+    inputs = sample(rng, 2, 3, 5)
+    for std_eps in (0.5, 1e-8):
+        loss, adv, dt = run(impl, *inputs, 3, std_eps=std_eps)
+        e_loss, e_adv = loop_reference(*inputs, 3, 0.2, 0.04, std_eps)
+        assert_close(adv, e_adv, dtype=dt, what=f"advantages with std_eps = {std_eps}")
+        assert_close(loss, e_loss, dtype=dt, what=f"the loss with std_eps = {std_eps}")
+
+
 def test_equal_rewards_give_zero_advantage(impl, fw):
     """A group whose rewards are all equal gets advantages of exactly 0 (no NaN), and the loss stays finite."""
     rng = np.random.default_rng(1)

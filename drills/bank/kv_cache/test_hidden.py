@@ -280,13 +280,31 @@ def test_float32_model(impl, fw):
     full = impl.forward_full(p_fw, tokens)
     check(fw.dtype_name(full) == "float32", f"forward_full returned {fw.dtype_name(full)} logits for a float32 model; expected float32")
     assert_close(fw.to_numpy(full), want, dtype="float32", what="forward_full's logits (float32)", **F32)
-    rows, _, dt = run_steps(impl, fw, p_fw, tokens, 6)
+    rows, cache, dt = run_steps(impl, fw, p_fw, tokens, 6)
     check(dt == "float32", f"decode_step returned {dt} logits for a float32 model; expected float32")
+    for name, arr in zip("KV", cache):
+        got_dt = fw.dtype_name(arr)
+        check(got_dt == "float32", f"decode_step returned a {got_dt} {name} in the cache for a float32 model; expected float32")
     assert_close(rows, want, dtype=dt, what="the decode_step logits (float32)", **F32)
     expected, gap = greedy_reference(p, [3, 3], 6)
     check(gap > 1e-2, "the suite's model has near-tied logits (a bug in this drill)")
     got = as_ids(impl.greedy_decode(p_fw, [3, 3], 6), 6, "greedy_decode on a float32 model")
     assert_equal(got, expected, what="greedy_decode on a float32 model")
+
+
+def test_large_scores_are_stable(impl, fw):
+    """Attention scores in the thousands: both paths stay finite and equal the float64 definition (stable softmax)."""
+    rng = np.random.default_rng(11)
+    p = make_model(rng, scale=40.0)
+    tokens = [3, 0, 5, 1, 6]
+    want = full_reference(p, tokens)
+    p_fw = to_fw(fw, p)
+    full = fw.to_numpy(impl.forward_full(p_fw, tokens), what="the output of forward_full")
+    check(bool(np.isfinite(full).all()), "forward_full returned inf or nan logits when the attention scores are large (in the thousands)")
+    assert_close(full, want, dtype=fw.dtype_name(impl.forward_full(p_fw, tokens)), what="forward_full's logits with large attention scores")
+    rows, _, dt = run_steps(impl, fw, p_fw, tokens, 6)
+    check(bool(np.isfinite(rows).all()), "decode_step returned inf or nan logits when the attention scores are large (in the thousands)")
+    assert_close(rows, want, dtype=dt, what="the decode_step logits with large attention scores")
 
 
 def test_params_not_modified(impl, fw):

@@ -260,7 +260,8 @@ def test_errors(impl):
     c.add_sequence("a", [1])
     expect_raises(ValueError, lambda: c.add_sequence("a"), "add_sequence of an existing id")
     expect_raises(ValueError, lambda: c.fork("a", "a"), "fork to an existing id")
-    for name, call in [("append", lambda: c.append("zz", [1])), ("fork", lambda: c.fork("zz", "b")),
+    for name, call in [("append", lambda: c.append("zz", [1])), ("append (no tokens)", lambda: c.append("zz", [])),
+                       ("fork", lambda: c.fork("zz", "b")),
                        ("free", lambda: c.free("zz")), ("block_table", lambda: c.block_table("zz")),
                        ("slot_mapping", lambda: c.slot_mapping("zz")), ("read", lambda: c.read("zz"))]:
         expect_raises(KeyError, call, f"{name} of an unknown sequence")

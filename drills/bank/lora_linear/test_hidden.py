@@ -182,7 +182,7 @@ def test_gradients(impl):
 
 
 def test_merge_and_unmerge(impl):
-    """merge() puts W + (alpha / r) B A into base.weight and keeps the outputs; unmerge() restores W and the outputs."""
+    """merge() adds (alpha / r) B A to base.weight in place (still frozen) and keeps the outputs; unmerge() restores W and the outputs."""
     rng = np.random.default_rng(8)
     for dtype, dt, tol in ((torch.float64, "float64", {}), (torch.float32, "float32", F32)):
         n_in, n_out, r, alpha = 9, 7, 3, 12.0
@@ -195,12 +195,20 @@ def test_merge_and_unmerge(impl):
         a, b = layer.lora_A.detach().double().numpy(), layer.lora_B.detach().double().numpy()
         x = torch.tensor(rng.standard_normal((5, n_in)), dtype=dtype)
         before = out_np(layer(x))
+        weight = base.weight
         layer.merge()
         check(layer.merged is True, "merged is not True after merge()")
-        assert_close(base.weight.detach().double().numpy(), w + (alpha / r) * b @ a, dtype=dt, what=f"base.weight after merge() ({dt})", **tol)
-        assert_close(out_np(layer(x)), before, dtype=dt, what=f"the output after merge() ({dt})", **tol)
-        layer.unmerge()
-        check(layer.merged is False, "merged is not False after unmerge()")
+        for when in ("merge()", "unmerge()"):
+            check(base.weight is weight,
+                  f"after {when} base.weight is a new tensor; the update must be added to the existing weight in place")
+            check(not base.weight.requires_grad, f"base.weight requires grad after {when}; it must stay frozen")
+            check(base.weight.grad_fn is None, f"base.weight has a grad_fn after {when}; the update must be applied without recording a gradient")
+            if when == "merge()":
+                assert_close(base.weight.detach().double().numpy(), w + (alpha / r) * b @ a, dtype=dt,
+                             what=f"base.weight after merge() ({dt})", **tol)
+                assert_close(out_np(layer(x)), before, dtype=dt, what=f"the output after merge() ({dt})", **tol)
+                layer.unmerge()
+                check(layer.merged is False, "merged is not False after unmerge()")
         assert_close(base.weight.detach().double().numpy(), w, dtype=dt, what=f"base.weight after merge() then unmerge() ({dt})", **tol)
         assert_close(out_np(layer(x)), before, dtype=dt, what=f"the output after merge() then unmerge() ({dt})", **tol)
 

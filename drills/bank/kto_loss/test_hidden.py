@@ -106,6 +106,18 @@ def test_float32_inputs(impl, fw):
     compare((loss, z0), reference(pl, rl, labels, pk, rk, 0.3), dt, " (float32)", **F32)
 
 
+def test_outputs_keep_the_inputs_precision(impl, fw):
+    """float64 inputs give a float64 loss and z0; float32 inputs give float32 or float64, never less."""
+    inputs = sample(np.random.default_rng(11), 5)
+    for dtype, allowed in ((torch.float64, ("float64",)), (torch.float32, ("float32", "float64"))):
+        loss, z0 = call(impl, *inputs, dtype=dtype, beta=0.3)
+        for value, name in ((loss, "the loss"), (z0, "z0")):
+            scalar(value, name)
+            got = str(value.dtype).replace("torch.", "")
+            want = str(dtype).replace("torch.", "")
+            check(got in allowed, f"{name} is {got} for {want} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+
+
 def test_z0_is_clamped_at_zero(impl, fw):
     """A negative mean log-ratio on the mismatched pairs gives z0 = 0, and the losses use 0 as the reference point."""
     rng = np.random.default_rng(2)

@@ -49,11 +49,14 @@ def lower_precision(a, b):
     return min(a, b, key=lambda d: ORDER.index(d) if d in ORDER else 3)
 
 
-def run(impl, fw, x, w, bvec, lora_A, lora_B, scalings, ids, dtype="float64"):
-    args = (fw.array(x, dtype), fw.array(w, dtype), None if bvec is None else fw.array(bvec, dtype),
+def fw_args(fw, x, w, bvec, lora_A, lora_B, scalings, ids, dtype="float64"):
+    return (fw.array(x, dtype), fw.array(w, dtype), None if bvec is None else fw.array(bvec, dtype),
             [fw.array(a, dtype) for a in lora_A], [fw.array(a, dtype) for a in lora_B], list(scalings),
             fw.array(np.asarray(ids, dtype=np.int64)))
-    out = impl.multi_lora_forward(*args)
+
+
+def run(impl, fw, x, w, bvec, lora_A, lora_B, scalings, ids, dtype="float64"):
+    out = impl.multi_lora_forward(*fw_args(fw, x, w, bvec, lora_A, lora_B, scalings, ids, dtype))
     got = fw.to_numpy(out, what="multi_lora_forward's result")
     expected_shape = (x.shape[0], x.shape[1], w.shape[0])
     check(got.shape == expected_shape, f"the output has shape {got.shape}; expected (B, L, out) = {expected_shape}")
@@ -136,9 +139,11 @@ def test_decode_step_and_single_adapter(impl, fw):
 
 
 def test_float32_inputs(impl, fw):
-    """float32 inputs give a float32 (or wider) result accurate to float32 precision."""
+    """float32 inputs give a float32 result (the dtype of x) accurate to float32 precision."""
     rng = np.random.default_rng(6)
     case = rounded(make_case(rng, 5, 3, 16, 12, ranks=[8, 4, 2], ids=[0, 1, 2, -1, 1]), np.float32)
+    out_dtype = fw.dtype_name(impl.multi_lora_forward(*fw_args(fw, *case, dtype="float32")))
+    check(out_dtype == "float32", f"float32 inputs gave a {out_dtype} result; expected float32, the dtype of x")
     got, dt = run(impl, fw, *case, dtype="float32")
     assert_close(got, per_request_reference(*case), dtype=dt, rtol=1e-5, atol=1e-5)
 
@@ -147,12 +152,20 @@ def test_errors(impl, fw):
     """ValueError for an id >= K or < -1, and for lora_A, lora_B and scalings of different lengths."""
     rng = np.random.default_rng(7)
     x, w, bvec, lora_A, lora_B, scalings, _ = make_case(rng, 3, 2, 4, 3, ranks=[2, 2])
-    for ids in ([0, 2, 1], [-2, 0, 1], [5, 5, 5]):
-        with pytest.raises(ValueError):
-            run(impl, fw, x, w, bvec, lora_A, lora_B, scalings, np.array(ids))
-    for args in ((lora_A, lora_B[:1], scalings), (lora_A, lora_B, scalings + [1.0]), (lora_A[:1], lora_B, scalings)):
-        with pytest.raises(ValueError):
-            run(impl, fw, x, w, bvec, *args, np.array([0, 0, 0]))
+    cases = [((lora_A, lora_B, scalings), ids, f"adapter_ids={ids} with K=2 adapters")
+             for ids in ([0, 2, 1], [-2, 0, 1], [5, 5, 5])]
+    cases += [(args, [0, 0, 0], f"{label} (the three lists must have the same length)")
+              for args, label in (((lora_A, lora_B[:1], scalings), "2 lora_A, 1 lora_B, 2 scalings"),
+                                  ((lora_A, lora_B, scalings + [1.0]), "2 lora_A, 2 lora_B, 3 scalings"),
+                                  ((lora_A[:1], lora_B, scalings), "1 lora_A, 2 lora_B, 2 scalings"))]
+    for args, ids, label in cases:
+        try:
+            impl.multi_lora_forward(*fw_args(fw, x, w, bvec, *args, np.array(ids)))
+        except ValueError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - the wrong kind of error is the finding
+            fail(f"multi_lora_forward with {label} raised {type(exc).__name__}: {exc}; expected ValueError")
+        fail(f"multi_lora_forward with {label} returned without raising ValueError")
 
 
 def test_inputs_not_modified(impl, fw):

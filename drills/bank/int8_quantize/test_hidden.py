@@ -30,6 +30,8 @@ def quantize(impl, fw, w, per_channel, dtype=None):
           f"q has dtype {getattr(q, 'dtype', type(q).__name__)}; expected int8")
     qn = fw.to_numpy(q, what="q")
     check(qn.shape == w.shape, f"q has shape {qn.shape} for w of shape {w.shape}; expected {w.shape}")
+    check(hasattr(scale, "dtype") and hasattr(scale, "shape"),
+          f"scale is a {type(scale).__name__}; expected an array of w's kind and dtype (0-d for per_channel=False)")
     sn = fw.to_numpy(scale, what="scale")
     want = (w.shape[0], 1) if per_channel else ()
     check(sn.shape == want, f"scale has shape {sn.shape} with per_channel={per_channel}; expected {want}")

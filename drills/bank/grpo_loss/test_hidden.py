@@ -153,6 +153,18 @@ def test_float32_inputs(impl, fw):
     assert_close(adv, e_adv, dtype=dt, what="advantages (float32)", **F32)
 
 
+def test_outputs_keep_the_inputs_precision(impl, fw):
+    """float64 inputs give a float64 loss and advantages; float32 inputs give float32 or float64, never less."""
+    inputs = sample(np.random.default_rng(14), 2, 3, 4)
+    for dtype, allowed in ((torch.float64, ("float64",)), (torch.float32, ("float32", "float64"))):
+        loss, adv = call(impl, *inputs, 3, dtype)
+        want = str(dtype).replace("torch.", "")
+        for value, name in ((loss, "the loss"), (adv, "advantages")):
+            check(isinstance(value, torch.Tensor), f"{name} is {type(value).__name__}; expected a torch.Tensor")
+            got = str(value.dtype).replace("torch.", "")
+            check(got in allowed, f"{name} is {got} for {want} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+
+
 def test_mean_per_sequence_then_over_sequences(impl, fw):
     """Each completion's token losses are averaged over its own length, then completions are averaged (not one mean over all tokens)."""
     logps = np.array([[-1.0, -1.0, -1.0, -1.0, -1.0, -1.0], [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0]])

@@ -215,6 +215,17 @@ def test_float32_inputs(impl, fw):
     compare(got, reference(*arrays), dt, " (float32)", **F32)
 
 
+def test_outputs_keep_the_inputs_precision(impl, fw):
+    """float64 inputs give four float64 outputs; float32 inputs give float32 or float64, never less."""
+    arrays = sample(np.random.default_rng(13), 3, 4)
+    for dtype, allowed in ((torch.float64, ("float64",)), (torch.float32, ("float32", "float64"))):
+        out = unpack(impl.ppo_loss(*tensors(arrays, dtype)))
+        want = str(dtype).replace("torch.", "")
+        for value, name in zip(out, NAMES):
+            got = str(value.dtype).replace("torch.", "")
+            check(got in allowed, f"{name} is {got} for {want} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+
+
 def grads(impl, arrays, **kwargs):
     t = tensors(arrays)
     for k in (0, 3, 6):

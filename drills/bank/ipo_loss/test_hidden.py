@@ -115,6 +115,20 @@ def test_float32_inputs(impl, fw):
     assert_close(got, reference(*inputs, lc, lr, 0.1), dtype=dt, what="the loss with lengths (float32)", **F32)
 
 
+def test_output_keeps_the_inputs_precision(impl, fw):
+    """float64 inputs give a float64 loss; float32 inputs give float32 or float64, never less."""
+    rng = np.random.default_rng(12)
+    pc, pr, rc, rr = sample(rng, 4)
+    lc, lr = lengths(rng, 4)
+    for dtype, allowed in (("float64", ("float64",)), ("float32", ("float32", "float64"))):
+        for with_lengths in (False, True):
+            out = call(impl, fw, pc, pr, rc, rr, *((lc, lr) if with_lengths else (None, None)), dtype=dtype)
+            fw.to_numpy(out, what="the loss")
+            got = str(getattr(out, "dtype", "float64")).removeprefix("torch.")
+            label = "with lengths" if with_lengths else "without lengths"
+            check(got in allowed, f"the loss ({label}) is {got} for {dtype} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+
+
 def test_mean_over_the_batch(impl, fw):
     """The loss is the batch mean, not the sum: a batch repeated twice has the same loss; B = 1 is that pair's term."""
     rng = np.random.default_rng(4)

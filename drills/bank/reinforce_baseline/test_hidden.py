@@ -155,6 +155,20 @@ def test_float32_inputs(impl, fw):
     assert_close(loss, reference_loss(logps, rewards, dones, 0.99), dtype=dt, rtol=1e-4, atol=1e-5, what="the loss (float32)")
 
 
+def test_outputs_keep_the_inputs_precision(impl, fw):
+    """float64 inputs give float64 returns and loss; float32 inputs give float32 or float64, never less."""
+    logps, rewards, dones = sample(np.random.default_rng(12), 6, envs=2)
+    for dtype, allowed in (("float64", ("float64",)), ("float32", ("float32", "float64"))):
+        out = impl.returns_to_go(fw.array(rewards, dtype), fw.array(dones, "bool"), gamma=0.9)
+        fw.to_numpy(out, what="the returns")
+        got = fw.dtype_name(out)
+        check(got in allowed, f"the returns are {got} for {dtype} rewards; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+        out = call_loss(impl, fw, logps, rewards, dones, 0.9, dtype=dtype)
+        fw.to_numpy(out, what="the loss")
+        got = dtype_of(out)
+        check(got in allowed, f"the loss is {got} for {dtype} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+
+
 def test_errors(impl, fw):
     """gamma outside [0, 1], or dones / logps not shaped like rewards, raise ValueError."""
     logps, rewards, dones = sample(np.random.default_rng(6), 4)

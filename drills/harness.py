@@ -104,8 +104,13 @@ class Framework:
         fail(f"{what} is {type(value).__module__}.{type(value).__qualname__}; expected {expected}")
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
+def _fmt_pair(got: float, want: float) -> tuple[str, str]:
+    """Both numbers with as many significant digits as it takes to tell them apart (6 at least)."""
+    for digits in range(6, 18):
+        a, b = f"{got:.{digits}g}", f"{want:.{digits}g}"
+        if a != b:
+            break
+    return a, b
 
 
 def assert_close(
@@ -139,10 +144,11 @@ def assert_close(
     if count:
         worst = _unravel(int((diff * bad).argmax()), diff.shape) if diff.ndim else ()
         idx = tuple(int(i) for i in worst)
+        got, want = _fmt_pair(float(actual[idx]), float(expected[idx]))
         fail(
             f"{what} differs from the reference at {count} of {diff.size} entries; "
-            f"worst at index {idx}: got {_fmt(float(actual[idx]))}, expected "
-            f"{_fmt(float(expected[idx]))} (rtol={rtol:g}, atol={atol:g})"
+            f"worst at index {idx}: got {got}, expected {want}, off by {float(diff[idx]):.2g} "
+            f"(allowed: {atol:g} + {rtol:g} * |expected|)"
         )
 
 
@@ -171,7 +177,7 @@ def assert_equal(actual, expected, what: str = "the output") -> None:
     bad = actual != expected
     if bad.any():
         idx = tuple(int(i) for i in _argwhere(bad)[0])
-        fail(f"{what} differs at index {idx}: got {actual[idx]!r}, expected {expected[idx]!r}")
+        fail(f"{what} differs at index {idx}: got {actual[idx].item()!r}, expected {expected[idx].item()!r}")
 
 
 def assert_finite(actual: np.ndarray, what: str = "the output") -> None:

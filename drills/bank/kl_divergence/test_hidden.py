@@ -160,6 +160,25 @@ def test_exact_float32(impl, fw):
     compare_kl(got, kl_reference(logp, logq), dt, rtol=1e-4, atol=1e-5)
 
 
+def test_outputs_keep_the_inputs_precision(impl, fw):
+    """float64 inputs give float64 results (the KL and k1, k2, k3); float32 inputs give float32 or float64, never less."""
+    rng = np.random.default_rng(11)
+    logp, logq = random_logprobs(rng, (3,), 5), random_logprobs(rng, (3,), 5)
+    logp_x = -rng.uniform(0.01, 5.0, size=(3, 4))
+    logq_x = logp_x + rng.normal(0.0, 1.0, size=(3, 4))
+    for dtype, allowed in (("float64", ("float64",)), ("float32", ("float32", "float64"))):
+        out = impl.kl_categorical(fw.array(logp, dtype), fw.array(logq, dtype))
+        fw.to_numpy(out, what="the KL")
+        got = fw.dtype_name(out) if hasattr(out, "dtype") else "float64"
+        check(got in allowed, f"the KL is {got} for {dtype} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+        out = impl.kl_estimators(fw.array(logp_x, dtype), fw.array(logq_x, dtype))
+        check(isinstance(out, (tuple, list)) and len(out) == 3, f"kl_estimators returned {type(out).__name__}; expected a tuple (k1, k2, k3)")
+        for value, name in zip(out, NAMES):
+            fw.to_numpy(value, what=name)
+            got = fw.dtype_name(value)
+            check(got in allowed, f"{name} is {got} for {dtype} inputs; expected {' or '.join(allowed)} (the inputs' precision or higher)")
+
+
 def test_estimators_worked_example(impl, fw):
     """The prompt's example: k1, k2, k3 for samples of p = [0.9, 0.1] with q = [0.5, 0.5]."""
     got, dt = run_est(impl, fw, np.log([0.9, 0.1]), np.log([0.5, 0.5]))

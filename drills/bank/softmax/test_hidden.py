@@ -203,6 +203,16 @@ def test_float32_inputs(impl, fw):
         assert_close(got, reference(x, temperature=t), dtype=dt, what=f"the float32 output (T = {t})", **F32)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 inputs are computed in float64: the result matches the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((6, 40)) * 5.0
+    for t in (1.0, 0.3):
+        got, _ = run(impl, fw, x, temperature=t)
+        assert_close(got, reference(x, temperature=t), rtol=1e-10, atol=1e-14,
+                     what=f"the float64 output (T = {t}; a float32 computation or result is off by about 1e-7)")
+
+
 def test_one_dimensional_and_single_entry(impl, fw):
     """A 1-D vector works, and a slice of length 1 gives probability 1."""
     rng = np.random.default_rng(7)

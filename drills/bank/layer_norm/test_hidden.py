@@ -140,6 +140,16 @@ def test_float32_inputs(impl, fw):
     assert_close(got, reference(x, gamma, beta), dtype=dt, **F32)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 inputs are computed in float64: the result matches the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((4, 6, 64)) * 7.0 + 3.0
+    gamma, beta = params(rng, 64)
+    got, _ = run(impl, fw, x, gamma, beta)
+    assert_close(got, reference(x, gamma, beta), rtol=1e-10, atol=1e-12,
+                 what="the float64 output (a float32 computation or result is off by about 1e-7)")
+
+
 def test_single_row(impl, fw):
     """An unbatched (D,) vector works."""
     rng = np.random.default_rng(7)

@@ -92,6 +92,16 @@ def test_float32_inputs(impl, fw):
     assert_close(got, ref, dtype=dt, rtol=1e-4, atol=1e-5)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 inputs are computed in float64: the result matches the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    q, k, v = rand(rng, 2, 3, 8, 32, scale=2.0), rand(rng, 2, 3, 8, 32, scale=2.0), rand(rng, 2, 3, 8, 16)
+    got, _ = run(impl, fw, q, k, v)
+    check(got.shape == (2, 3, 8, 16), f"the output has shape {tuple(got.shape)}; expected (2, 3, 8, 16)")
+    assert_close(got, reference(q, k, v), rtol=1e-10, atol=1e-12,
+                 what="the float64 output (a float32 computation or result, softmax included, is off by about 1e-7)")
+
+
 def test_causal_mask(impl, fw):
     """A (Lq, Lk) causal mask broadcasts over batch and heads; query 0 sees only key 0."""
     rng = np.random.default_rng(4)

@@ -170,6 +170,15 @@ def test_float32_inputs(impl, fw):
     assert_close(got, reference(*args), dtype=dt, rtol=1e-4, atol=1e-5 * magnitude(*args))
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 inputs are computed in float64: the result matches the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    args = [rng.standard_normal((3, 5, 32)) * 2.0, *weights(rng, 32, 96)]
+    got, _ = run(impl, fw, *args)
+    assert_close(got, reference(*args), rtol=1e-10, atol=1e-11 * magnitude(*args),
+                 what="the float64 output (a float32 computation or result is off by about 1e-7)")
+
+
 def test_inputs_not_modified(impl, fw):
     """x, w1, v and w2 are unchanged after the call."""
     rng = np.random.default_rng(7)

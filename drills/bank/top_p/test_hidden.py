@@ -206,6 +206,16 @@ def test_float32_inputs(impl, fw):
     assert_close(got, reference_probs(logits, 0.9, 0.8), dtype=dt, rtol=1e-4, atol=1e-5, what="top_p_probs's result")
 
 
+def test_output_keeps_the_inputs_precision(impl, fw):
+    """float64 logits give float64 probabilities; float32 logits give float32 or float64, never less."""
+    logits = rand(41, 2, 6)
+    for dtype, allowed in (("float64", ("float64",)), ("float32", ("float32", "float64"))):
+        out = impl.top_p_probs(fw.array(logits, dtype), 0.9)
+        fw.to_numpy(out, what="top_p_probs's result")
+        got = fw.dtype_name(out)
+        check(got in allowed, f"top_p_probs returned {got} for {dtype} logits; expected {' or '.join(allowed)} (the input's precision or higher)")
+
+
 def test_rows_sum_to_one(impl, fw):
     """Every row of the result sums to 1 (the nucleus is renormalised)."""
     for seed, (p, t) in enumerate([(0.1, 1.0), (0.5, 0.5), (0.8, 1.0), (0.95, 3.0), (1.0, 1.0)]):

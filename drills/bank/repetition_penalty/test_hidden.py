@@ -78,7 +78,7 @@ def test_unseen_tokens_unchanged(impl, fw):
     changed = unseen & (got != logits)
     if changed.any():
         r, i = (int(j) for j in np.argwhere(changed)[0])
-        fail(f"token {i} of row {r} is not in that row's prev_ids but its logit changed from {logits[r, i]:.6g} to {got[r, i]:.6g}")
+        fail(f"token {i} of row {r} is not in that row's prev_ids but its logit changed from {logits[r, i]:.17g} to {got[r, i]:.17g} (it must come back bit for bit: no rounding through a lower precision)")
 
 
 def test_penalty_one_is_identity(impl, fw):
@@ -146,6 +146,36 @@ def test_inputs_not_modified(impl, fw):
     assert_close(fw.to_numpy(given_logits, what="logits"), logits, rtol=0, atol=0, what="the logits after the call")
     check(bool((fw.to_numpy(given_ids, what="prev_ids") == ids).all()), "prev_ids was modified by the call")
     check(out is not given_logits, "the result is the logits object itself: return a new array")
+
+
+def test_result_is_new_even_when_nothing_changes(impl, fw):
+    """penalty = 1.0 or no previous tokens still return a new array: writing into the result leaves logits unchanged."""
+    logits = rand(12, 2, 5)
+    cases = ((1.0, np.array([[0, 3], [1, 1]]), "penalty = 1.0"), (2.0, np.zeros((2, 0), dtype=np.int64), "prev_ids with L = 0"))
+    for penalty, ids, label in cases:
+        given_logits = fw.array(logits)
+        out = impl.apply_repetition_penalty(given_logits, fw.array(ids), penalty)
+        fw.to_numpy(out, what="the result")
+        check(out is not given_logits, f"with {label} the result is the logits object itself: return a new array")
+        try:
+            if fw.name == "numpy":
+                out[...] = 123.0
+            else:
+                out.detach().fill_(123.0)
+        except (ValueError, RuntimeError):
+            continue  # a read-only result cannot write through to the logits
+        assert_close(fw.to_numpy(given_logits, what="logits"), logits, rtol=0, atol=0,
+                     what=f"the logits after writing into the result (with {label}: the result shares memory with logits)")
+
+
+def test_output_keeps_the_inputs_precision(impl, fw):
+    """float64 logits give a float64 result; float32 logits give float32 or float64, never less."""
+    logits, ids = rand(13, 2, 6), np.array([[0, 5], [2, 2]])
+    for dtype, allowed in (("float64", ("float64",)), ("float32", ("float32", "float64"))):
+        out = impl.apply_repetition_penalty(fw.array(logits, dtype), fw.array(ids), 1.3)
+        fw.to_numpy(out, what="the result")
+        got = fw.dtype_name(out)
+        check(got in allowed, f"the result is {got} for {dtype} logits; expected {' or '.join(allowed)} (the input's precision or higher)")
 
 
 def test_invalid_penalty_raises_value_error(impl, fw):

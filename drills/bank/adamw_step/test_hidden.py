@@ -158,6 +158,19 @@ def test_float32_matches_torch_adamw(impl, fw):
         compare(got, expected, "float32", f"after 50 float32 steps with {hyper}", **F32)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 inputs are computed in float64: param, m and v match the update rule to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    shape = (6, 9)
+    p, g = rng.normal(0.0, 2.0, shape), rng.normal(0.0, 1.0, shape)
+    m, v = rng.normal(0.0, 0.5, shape), rng.uniform(0.1, 1.0, shape)
+    hyper = dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)
+    got, dt = call(impl, fw, p, g, m, v, 5, hyper)
+    check(dt == "float64", f"float64 inputs came back as {dt}; keep the inputs' dtype")
+    compare(got, spec_step(p, g, m, v, 5, **hyper), dt,
+            "after one float64 step (a float32 computation or result is off by about 1e-7)", rtol=1e-10, atol=1e-13)
+
+
 def test_no_weight_decay_equals_adam(impl, fw):
     """weight_decay = 0 is plain Adam: 50 steps match torch.optim.Adam."""
     rng = np.random.default_rng(30)

@@ -114,6 +114,17 @@ def test_matches_torch_float32(impl, fw):
         compare((got, total), torch_reference(grads, max_norm, dtype="float32"), "float32", f"with max_norm = {max_norm}, float32")
 
 
+def test_float64_keeps_float64_precision(impl, fw):
+    """float64 gradients are handled in float64: total_norm and the clipped gradients match the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    grads = model_like(rng, 3.0)
+    for norm_type in (2.0, 1.0, 3.0, INF):
+        clipped, total, dt = run(impl, fw, grads, 0.7, norm_type)
+        check(dt == "float64", f"float64 gradients came back as {dt}; keep each gradient's dtype")
+        compare((clipped, total), spec(grads, 0.7, norm_type), dt,
+                f"with norm_type = {norm_type}, float64 (a float32 norm or scale is off by about 1e-7)", rtol=1e-10, atol=1e-13)
+
+
 def test_total_norm_is_global_not_per_tensor(impl, fw):
     """The norm is taken over all gradients together, as one vector: each gradient is below max_norm, the total is not."""
     grads = [np.full(4, 0.5), np.full(9, 1.0 / 3.0), np.array([0.6, 0.8])]  # norms 1, 1, 1: total sqrt(3)

@@ -192,6 +192,17 @@ def test_float32_inputs(impl, fw):
     compare(loss, grad, loop_reference(big, np.array([2, 2])), dt, what=" (float32, magnitude 1e4)", rtol=1e-3, atol=1e-5)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 logits are computed in float64: the loss and gradient match the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    logits, targets = sample(rng, (4, 6), 50, scale=3.0)
+    targets[0, :2] = -100
+    loss, grad, dt = run(impl, fw, logits, targets)
+    check(dt == "float64", f"the gradient is {dt} for float64 logits; expected float64")
+    compare(loss, grad, loop_reference(logits, targets), dt,
+            what=" for float64 logits (a float32 computation or result is off by about 1e-7)", rtol=1e-10, atol=1e-14)
+
+
 def test_inputs_not_modified(impl, fw):
     """logits and targets are unchanged after the call."""
     rng = np.random.default_rng(8)

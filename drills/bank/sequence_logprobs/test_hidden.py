@@ -168,6 +168,21 @@ def test_float32_inputs(impl, fw):
     compare(got, loop_reference(logits, ids, mask), dt, rtol=1e-5, atol=1e-5)
 
 
+def test_outputs_keep_the_inputs_precision(impl, fw):
+    """float64 logits give float64 seq_logps and token_logps; float32 logits give float32 or float64, never less."""
+    logits, ids, mask = make(np.random.default_rng(13), 2, 5, 6)
+    for dtype, allowed in (("float64", ("float64",)), ("float32", ("float32", "float64"))):
+        for average in (False, True):
+            args = (fw.array(logits, dtype), fw.array(np.asarray(ids, dtype=np.int64)), fw.array(np.asarray(mask, dtype=bool)))
+            out = impl.sequence_logprobs(*args, average=average)
+            check(isinstance(out, (tuple, list)) and len(out) == 2,
+                  f"sequence_logprobs returned {type(out).__name__}; expected a tuple (seq_logps, token_logps)")
+            for value, name in zip(out, NAMES):
+                fw.to_numpy(value, what=name)
+                got = fw.dtype_name(value)
+                check(got in allowed, f"{name} is {got} for {dtype} logits (average={average}); expected {' or '.join(allowed)} (the logits' precision or higher)")
+
+
 def test_large_logits_are_stable(impl, fw):
     """Logits of magnitude 1e4 (float64 and float32): finite and exact; unlikely tokens get log-probs near -1e4."""
     rng = np.random.default_rng(7)

@@ -170,6 +170,16 @@ def test_large_positions_float64(impl, fw):
                      what=f"the output at large positions ({convention!r})")
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 input is rotated in float64: the result matches the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(14)
+    x = rng.standard_normal((2, 3, 16, 64)) * 3.0
+    for convention in CONVENTIONS:
+        got, _ = run(impl, fw, x, convention)
+        assert_close(got, loop_reference(x, convention), rtol=1e-10, atol=1e-12,
+                     what=f"the float64 output ({convention!r}; a rotation in float32 is off by about 1e-7)")
+
+
 def test_float32_inputs(impl, fw):
     """float32 inputs are accepted, return float32, and are accurate to float32 precision."""
     rng = np.random.default_rng(9)

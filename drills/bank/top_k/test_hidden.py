@@ -155,6 +155,15 @@ def test_float32_inputs(impl, fw):
     assert_close(got, reference_probs(logits, 5, 0.8), dtype=dt, rtol=1e-4, atol=1e-5, what="top_k_probs's result")
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 logits are computed in float64: top_k_probs matches the definition to ~1e-10, not float32's ~1e-7."""
+    logits = rand(12, 6, 50, scale=3.0)
+    for k, temperature in ((10, 1.0), (25, 0.7)):
+        got, _ = probs(impl, fw, logits, k, temperature)
+        assert_close(got, reference_probs(logits, k, temperature), rtol=1e-10, atol=1e-14,
+                     what=f"top_k_probs's float64 result (k={k}, T={temperature}; a float32 softmax is off by about 1e-7)")
+
+
 def test_rows_sum_to_one(impl, fw):
     """Every row of the result sums to 1 (the kept probabilities are renormalised)."""
     for seed, (k, t) in enumerate([(1, 1.0), (2, 0.5), (5, 1.0), (7, 3.0)]):

@@ -94,6 +94,17 @@ def test_matches_definition_float64(impl, fw):
     compare(got, reference(*inputs, 0.1), dt)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 inputs are computed in float64: losses and rewards match the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    inputs = sample(rng, 32)
+    for beta in (0.1, 0.5):
+        got, _ = run(impl, fw, *inputs, beta)
+        for g, e, name in zip(got, loop_reference(*inputs, beta), NAMES):
+            assert_close(g, e, rtol=1e-10, atol=1e-12,
+                         what=f"{name} for float64 inputs (beta = {beta}; a float32 computation or result is off by about 1e-7)")
+
+
 def test_float32_inputs(impl, fw):
     """float32 inputs are accepted and the results are accurate to float32 precision."""
     rng = np.random.default_rng(1)

@@ -202,6 +202,17 @@ def test_float32_inputs(impl, fw):
         assert_close(got, reference(x, p, 4, pre_norm=pre), dtype=dt, what=f"the output (pre_norm={pre})", **F32)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 input and parameters are computed in float64: the output matches the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    p = make_params(rng, 16, 32)
+    x = rng.standard_normal((2, 6, 16)) * 2.0
+    for pre_norm in (True, False):
+        got, _ = run(impl, fw, x, p, 4, pre_norm=pre_norm)
+        assert_close(got, reference(x, p, 4, pre_norm=pre_norm), rtol=1e-10, atol=1e-11,
+                     what=f"the float64 output (pre_norm={pre_norm}; float32 layer norms or softmax are off by about 1e-7)")
+
+
 def test_gradients_reach_every_parameter(impl, fw):
     """Gradients reach x and all 16 parameters, and equal autograd through the definition, in both placements."""
     rng = np.random.default_rng(8)

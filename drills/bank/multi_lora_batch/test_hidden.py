@@ -148,6 +148,15 @@ def test_float32_inputs(impl, fw):
     assert_close(got, per_request_reference(*case), dtype=dt, rtol=1e-5, atol=1e-5)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 inputs are computed in float64: the result matches the per-request loop to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    case = make_case(rng, 6, 4, 32, 24, [2, 8, 4], ids=[0, 1, 2, -1, 1, 0])
+    got, _ = run(impl, fw, *case)
+    assert_close(got, per_request_reference(*case), rtol=1e-10, atol=1e-11,
+                 what="the float64 output (a float32 computation or result is off by about 1e-7)")
+
+
 def test_errors(impl, fw):
     """ValueError for an id >= K or < -1, and for lora_A, lora_B and scalings of different lengths."""
     rng = np.random.default_rng(7)

@@ -292,6 +292,24 @@ def test_float32_model(impl, fw):
     assert_equal(got, expected, what="greedy_decode on a float32 model")
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """A float64 model is computed in float64: logits (both paths) and cache match the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(12)
+    p = make_model(rng, V=9, d=8, L=10, scale=2.0)
+    tokens = [4, 0, 8, 8, 2, 7, 1, 3, 5]
+    want = full_reference(p, tokens)
+    p_fw = to_fw(fw, p)
+    hint = "(a float32 computation or a float32 cache, e.g. .float() or astype(float32) then cast back, is off by about 1e-7)"
+    full = fw.to_numpy(impl.forward_full(p_fw, tokens), what="forward_full's logits")
+    check(full.shape == want.shape, f"forward_full returned logits of shape {full.shape}; expected {want.shape}")
+    assert_close(full, want, rtol=1e-10, atol=1e-11, what=f"forward_full's float64 logits {hint}")
+    rows, cache, _ = run_steps(impl, fw, p_fw, tokens, 8)
+    assert_close(rows, want, rtol=1e-10, atol=1e-11, what=f"the float64 decode_step logits {hint}")
+    K, V = cache_arrays(fw, cache, len(tokens), 8, f"after {len(tokens)} steps")
+    h = hidden(p, tokens)
+    assert_close(K, h @ p["wk"], rtol=1e-10, atol=1e-12, what=f"K of the float64 cache {hint}")
+    assert_close(V, h @ p["wv"], rtol=1e-10, atol=1e-12, what=f"V of the float64 cache {hint}")
+
 def test_large_scores_are_stable(impl, fw):
     """Attention scores in the thousands: both paths stay finite and equal the float64 definition (stable softmax)."""
     rng = np.random.default_rng(11)

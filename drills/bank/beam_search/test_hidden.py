@@ -323,6 +323,18 @@ def test_peaked_model_no_underflow(impl):
         compare(got, reference(model, 0, 4, 3, 4, 1.0), "with a very peaked model")
 
 
+def test_float64_inputs_keep_float64_precision(impl):
+    """The model's float64 log-probs are summed in float64: scores match the definition to ~1e-10, not float32's ~1e-7."""
+    for seed, penalty in enumerate((1.0, 0.6)):
+        model = Model(6, seed=1000 + seed, scale=30.0, eos=5, eos_bias=20.0)
+        got = run(impl, model, 0, 5, 3, 5, penalty)
+        expected = reference(model, 0, 5, 3, 5, penalty)
+        compare(got, expected, f"with length_penalty={penalty}")
+        for (tokens, score), (_, want) in zip(got, expected):
+            assert_close(np.array(score), want, rtol=1e-10, atol=1e-12,
+                         what=f"the score of {tokens} with length_penalty={penalty} (log-probs or sums kept in float32, "
+                              "e.g. np.float32 arrays, are off by about 1e-7 relative)")
+
 @SETTINGS
 @given(data=st.data(), max_len=st.integers(1, 5))
 def test_beam_width_one_is_greedy(impl, data, max_len):

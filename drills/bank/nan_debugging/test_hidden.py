@@ -315,6 +315,22 @@ def test_entropy_gradient(impl, fw):
         assert_close(grad, ref_entropy_grad(z), what=what, **tol)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """float64 logits are computed in float64: log_softmax, cross_entropy and entropy match to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(11)
+    hint = "(a float32 computation, e.g. logits.float() then cast back, is off by about 1e-7 relative)"
+    z = rng.standard_normal((8, 6)) * 20.0
+    got = out_numpy(fw, impl.log_softmax(tensor(z, "float64")), "log_softmax(logits)")
+    assert_close(got, ref_log_softmax(z), rtol=1e-10, atol=1e-12, what=f"log_softmax of float64 logits {hint}")
+    t = rng.integers(0, 6, 8)
+    got = out_numpy(fw, impl.cross_entropy(tensor(z, "float64"), torch.from_numpy(t)), "cross_entropy(logits, targets)")
+    check(got.size == 1, f"cross_entropy should return a scalar, got shape {tuple(got.shape)}")
+    assert_close(got.reshape(()), ref_cross_entropy(z, t), rtol=1e-10, atol=1e-12,
+                 what=f"cross_entropy of float64 logits {hint}")
+    z = rng.standard_normal((8, 6)) * 3.0
+    got = out_numpy(fw, impl.entropy(tensor(z, "float64")), "entropy(logits)")
+    assert_close(got, ref_entropy(z), rtol=1e-10, atol=1e-10, what=f"entropy of float64 logits {hint}")
+
 # ----------------------------------------------------------------------------- train
 
 

@@ -209,6 +209,24 @@ def test_returned_losses(impl, fw):
     assert_close(got, np.array(want), what="the per-step losses", **TOL)
 
 
+def test_float64_inputs_keep_float64_precision(impl, fw):
+    """The float64 model trains in float64: one step's update and its returned loss match to ~1e-10, not float32's ~1e-7."""
+    ref = reference_model(11)
+    model = user_model(impl, ref)
+    batches = micro_batches(12, steps=1, accum=4, size=8)
+    before = params(model)
+    losses = run_train(impl, model, torch.optim.SGD(model.parameters(), lr=1.0), batches, 4)
+    ref_before = params(ref)
+    want_losses = reference_train(ref, lambda ps: torch.optim.SGD(ps, lr=1.0), batches, 4)
+    hint = "(a float32 step, e.g. the logits cast with .float() for the loss or a torch.zeros running sum, is off by about 1e-7)"
+    check(len(losses) == 1, f"train returned {len(losses)} losses for 4 micro-batches with accum_steps 4; expected 1")
+    after = dict(model.named_parameters())
+    for n, p in ref.named_parameters():
+        got = (before[n] - after[n].detach()).numpy()
+        want = (ref_before[n] - p.detach()).numpy()
+        assert_close(got, want, rtol=1e-10, atol=1e-13, what=f"the float64 gradient applied to {n} {hint}")
+    assert_close(losses, np.array(want_losses), rtol=1e-10, atol=0, what=f"the float64 loss returned for the step {hint}")
+
 def test_inputs_not_modified(impl, fw):
     """train leaves the micro-batches unchanged."""
     ref = reference_model(8)

@@ -46,3 +46,16 @@ def warm():
     grader.start()
     yield grader
     grader.stop()
+
+
+def suite_size(drill, framework: str) -> int:
+    """How many hidden tests a file in `framework` is graded on (tests marked for the other
+    framework are deselected), so tests need not hard-code a count that grows with the suite."""
+    import ast
+
+    def runs(test: ast.FunctionDef) -> bool:
+        marks = [d for d in test.decorator_list if isinstance(d, ast.Call) and ast.unparse(d.func).endswith("mark.framework")]
+        return all(ast.literal_eval(m.args[0]) == framework for m in marks)
+
+    tree = ast.parse(drill.suite.read_text())
+    return sum(isinstance(n, ast.FunctionDef) and n.name.startswith("test_") and runs(n) for n in tree.body)

@@ -213,6 +213,29 @@ def test_merge_and_unmerge(impl):
         assert_close(out_np(layer(x)), before, dtype=dt, what=f"the output after merge() then unmerge() ({dt})", **tol)
 
 
+def test_float64_inputs_keep_float64_precision(impl):
+    """A float64 layer computes in float64: forward, merge() and unmerge() match the formula to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(13)
+    n_in, n_out, r, alpha = 24, 16, 4, 16.0
+    base = make_base(n_in, n_out, dtype=torch.float64, seed=14)
+    w, bvec = weights(base)
+    layer = wrap(impl, base, r, alpha)
+    a, b = random_ab(rng, r, n_in, n_out, scale=1.0)
+    set_ab(layer, a, b)
+    x = rng.standard_normal((6, n_in)) * 2.0
+    want = formula(x, w, bvec, a, b, alpha / r)
+    hint = "(a float32 computation, e.g. .float() on x, A or B then cast back, is off by about 1e-7)"
+    got = out_np(layer(torch.tensor(x)))
+    check(got.shape == want.shape, f"the output has shape {got.shape}; expected {want.shape}")
+    assert_close(got, want, rtol=1e-10, atol=1e-11, what=f"the float64 output {hint}")
+    layer.merge()
+    assert_close(base.weight.detach().numpy(), w + (alpha / r) * b @ a, rtol=1e-10, atol=1e-12,
+                 what=f"the float64 base.weight after merge() {hint}")
+    assert_close(out_np(layer(torch.tensor(x))), want, rtol=1e-10, atol=1e-11, what=f"the float64 output after merge() {hint}")
+    layer.unmerge()
+    assert_close(base.weight.detach().numpy(), w, rtol=1e-10, atol=1e-12,
+                 what=f"the float64 base.weight after merge() then unmerge() {hint}")
+
 def test_merge_twice_adds_once(impl):
     """merge() on a merged layer and unmerge() on an unmerged one change nothing: the update is never applied twice."""
     rng = np.random.default_rng(10)

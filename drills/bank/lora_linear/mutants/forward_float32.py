@@ -1,0 +1,48 @@
+"""Computes the adapter branch in float32 (x.float() @ A.float().T @ B.float().T, cast back), as model code does for half precision: a float64 layer gets float32 accuracy in its LoRA term."""
+
+import math
+
+import torch
+from torch import nn
+
+
+class LoRALinear(nn.Module):
+    def __init__(self, base: nn.Linear, r: int, alpha: float):
+        super().__init__()
+        if isinstance(r, bool) or not isinstance(r, int) or r < 1:
+            raise ValueError(f"r must be a positive int, got {r!r}")
+        self.base = base
+        for p in base.parameters():
+            p.requires_grad_(False)  # the pretrained weights stay frozen
+        w = base.weight
+        self.scaling = alpha / r
+        self.lora_A = nn.Parameter(torch.empty(r, base.in_features, dtype=w.dtype, device=w.device))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r, dtype=w.dtype, device=w.device))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))  # U(-1/sqrt(in), 1/sqrt(in)); B = 0: delta W = 0 at init
+        self.merged = False
+
+    def delta_weight(self) -> torch.Tensor:
+        return self.scaling * (self.lora_B @ self.lora_A)  # (out, in), like base.weight
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.base(x)  # x W^T + b
+        if self.merged:
+            return out  # the update already lives in base.weight
+        lora = (x.float() @ self.lora_A.float().T @ self.lora_B.float().T) * self.scaling  # adapter branch in float32
+        return out + lora.to(out.dtype)
+
+    @torch.no_grad()
+    def merge(self) -> None:
+        if not self.merged:
+            self.base.weight += self.delta_weight()
+            self.merged = True
+
+    @torch.no_grad()
+    def unmerge(self) -> None:
+        if self.merged:
+            self.base.weight -= self.delta_weight()
+            self.merged = False
+
+
+def add_lora(base, r, alpha):
+    return LoRALinear(base, r, alpha)

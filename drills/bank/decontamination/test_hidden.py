@@ -96,7 +96,7 @@ def test_worked_example(impl):
 
 
 def test_tokenisation(impl):
-    """Lowercase, any whitespace, punctuation deleted inside words, punctuation-only words dropped."""
+    """Lowercase, any whitespace, punctuation (the underscore included) deleted inside words, punctuation-only words dropped."""
     bench = ["Don't stop believing, hold on to that feeling!"]  # 8 tokens
     docs = [
         "DONT STOP\tbelieving hold\non to that FEELING",           # 0: same tokens
@@ -107,6 +107,9 @@ def test_tokenisation(impl):
     ]
     expect(impl, docs, bench, 8, [0, 2])
     expect(impl, docs, bench, 7, [0, 1, 2, 4], "with n=7: ")
+    # '_' is in string.punctuation: 'my_func(x)' is the one token 'myfuncx'
+    expect(impl, ["call myfuncx now", "call my_funcx now", "call my func x now"],
+           ["Call my_func(x) now"], 3, [0, 1], "an underscore is punctuation: ")
 
 
 def test_short_benchmark_examples_count_whole(impl):

@@ -92,8 +92,9 @@ def test_precedence_of_codes(impl):
 
 
 def test_text_before_think(impl):
-    """Whitespace before <think> is allowed; anything else is text_before_think."""
+    """Whitespace before <think> (any character str.strip() removes, Unicode spaces included) is allowed; anything else is text_before_think."""
     expect_ok(impl, " \n\t\r<think>r</think>a", "r", "a")
+    expect_ok(impl, "\u00a0\u3000\x0b\x0c\u2028 <think>r</think>a", "r", "a")  # any str.isspace() character
     for prefix in [".", "Answer:", "<", "\n>\n", "<think"]:
         expect_error(impl, prefix + "<think>r</think>a", "text_before_think")
 
@@ -105,13 +106,15 @@ def test_empty_answer(impl):
 
 
 def test_format_trace(impl):
-    """format_trace builds '<think>\\n' + reasoning + '\\n</think>\\n\\n' + answer without stripping, and refuses bad parts."""
+    """format_trace builds '<think>\\n' + reasoning + '\\n</think>\\n\\n' + answer without stripping, and refuses bad parts (tag_in_text first)."""
     check(impl.format_trace("", "42") == "<think>\n\n</think>\n\n42", f"format_trace('', '42') returned {impl.format_trace('', '42')!r}")
     check(impl.format_trace(" r ", " a\n") == "<think>\n r \n</think>\n\n a\n", f"format_trace(' r ', ' a\\n') returned "
                                                                                  f"{impl.format_trace(' r ', ' a' + chr(10))!r}")
     expect_error(impl, None, "tag_in_text", "format_trace", ("see <think>", "a"))
     expect_error(impl, None, "tag_in_text", "format_trace", ("r", "</think> a"))
-    expect_error(impl, None, "tag_in_text", "format_trace", ("r", "<think>"))  # tag check comes first
+    expect_error(impl, None, "tag_in_text", "format_trace", ("r", "<think>"))
+    expect_error(impl, None, "tag_in_text", "format_trace", ("see <think>", " \n"))  # tag check comes first
+    expect_error(impl, None, "tag_in_text", "format_trace", ("</think>", ""))
     expect_error(impl, None, "empty_answer", "format_trace", ("r", " \n"))
     expect_error(impl, None, "empty_answer", "format_trace", ("r", ""))
 

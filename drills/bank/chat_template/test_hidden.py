@@ -80,13 +80,15 @@ def test_many_conversations_render_exactly(impl):
 
 
 def test_default_system(impl):
-    """default_system is rendered first only when there is no system message; None adds nothing; an empty list gets it too."""
+    """default_system is rendered first only when there is no system message; None adds nothing, '' an empty system message; an empty list gets it too."""
     same_text(impl.render_chat(CHAT[:1], default_system=None), block("user", "Hi there!"), "default_system=None")
     same_text(impl.render_chat([msg("system", "Mine."), msg("user", "hi")], default_system="Default."),
               block("system", "Mine.") + block("user", "hi"), "a conversation with its own system message (the default is ignored)")
     same_text(impl.render_chat([], default_system="Default."), block("system", "Default."), "an empty conversation with a default system message")
     same_text(impl.render_chat([], add_generation_prompt=True), GP, "an empty conversation with the generation prompt")
     same_text(impl.render_chat([]), "", "an empty conversation")
+    same_text(impl.render_chat(CHAT[:1], default_system=""), block("system", "") + block("user", "Hi there!"),
+              "default_system='' (an empty string is a string, not None: an empty system message)")
 
 
 def expect_error(impl, messages, case, **kwargs):

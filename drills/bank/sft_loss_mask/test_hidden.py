@@ -248,6 +248,16 @@ def test_loss_float32_and_large_logits(impl, fw):
         assert_close(got, loss_reference(big, labels), dtype=dt, rtol=1e-5, atol=1e-3)
 
 
+def test_loss_float64_keeps_float64_precision(impl, fw):
+    """float64 logits are computed in float64: the loss matches the definition to ~1e-10, not float32's ~1e-7."""
+    rng = np.random.default_rng(31)
+    logits, labels = make(rng, 4, 16, 50, scale=30.0)
+    labels[0, -1] = 3  # at least one target
+    got, _ = loss(impl, fw, logits, labels)
+    assert_close(got, loss_reference(logits, labels), rtol=1e-10, atol=1e-12,
+                 what="sft_loss on float64 logits (a float32 computation or result is off by about 1e-7)")
+
+
 def test_loss_inputs_not_modified(impl, fw):
     """logits and labels are unchanged after the call."""
     rng = np.random.default_rng(5)

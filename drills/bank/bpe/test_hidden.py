@@ -288,6 +288,10 @@ def test_inputs_not_modified(impl):
     given_ = list(merges)
     encode(impl, "lowest slow", given_)
     check(given_ == merges, f"encode modified the merges list: it is now {given_}")
+    as_lists = [list(m) for m in merges]  # pairs written as 2-item lists stay lists
+    encode(impl, "lowest slow", as_lists)
+    check(as_lists == [list(m) for m in merges] and all(type(m) is list for m in as_lists),
+          f"encode modified merges given as 2-item lists: they are now {as_lists}")
     first = learn(impl, "ab ab cd cd", 5)
     first.clear()
     second = learn(impl, "ab ab cd cd", 5)

@@ -1,7 +1,7 @@
 """Reference: rule-based rewards of DeepSeek-R1 (format and accuracy), batched like open-r1's reward functions."""
 
 import re
-from fractions import Fraction
+from decimal import Decimal
 
 FORMAT = re.compile(r"<think>\n.*?\n</think>\n<answer>\n.*?\n</answer>", re.DOTALL)
 ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
@@ -16,7 +16,9 @@ def format_reward(completions):
 def _normalise(text):
     text = text.strip()
     if NUMBER.fullmatch(text):
-        return Fraction(text)  # exact: "3.50" == "3.5", and no float rounding of big integers
+        # exact: "3.50" == "3.5", no float rounding of big integers, and no digit limit (int() and
+        # Fraction() refuse more than 4,300 digits); Decimal equality compares exact values
+        return Decimal(text)
     return text
 
 

@@ -115,10 +115,28 @@ def test_accuracy_numbers(impl):
              ("<answer>-3.50</answer>", "-3.5", 1.0), ("<answer>43</answer>", "42", 0.0), ("<answer>-42</answer>", "42", 0.0),
              ("<answer>12345678901234567890</answer>", "12345678901234567891", 0.0), ("<answer>0.1</answer>", "0.10", 1.0),
              ("<answer>007</answer>", "7", 1.0), ("<answer>1,000</answer>", "1000", 0.0), ("<answer>1,000</answer>", "1,000", 1.0),
-             ("<answer>+5</answer>", "5", 0.0), ("<answer>5.</answer>", "5", 0.0)]
+             ("<answer>+5</answer>", "5", 0.0), ("<answer>5.</answer>", "5", 0.0),
+             ("<answer>123456789012345678901234567890</answer>", "123456789012345678901234567891", 0.0)]
     got = acc(impl, [c for c, _, _ in cases], [s for _, s, _ in cases])
     for (c, s, want), g in zip(cases, got):
         check(g == want, f"accuracy_reward gave {g} for {c!r} with solution {s!r}; expected {want}")
+
+
+def test_accuracy_very_long_numbers(impl):
+    """Numbers with more than 4,300 digits (int()'s default limit): no exception, compared by exact value."""
+    big = "1" + "0123456789" * 500
+    cases = [(f"<answer>{big}</answer>", big, 1.0), (f"<answer>{big}</answer>", big[:-1] + "8", 0.0),
+             (f"<answer>{big}.50</answer>", f"{big}.5", 1.0), (f"<answer>-{big}</answer>", big, 0.0)]
+    try:
+        got = acc(impl, [c for c, _, _ in cases], [s for _, s, _ in cases])
+    except Exception as exc:  # noqa: BLE001
+        if type(exc).__name__ == "Mismatch":
+            raise
+        fail(f"accuracy_reward raised {type(exc).__name__} on a {len(big)}-digit answer (int() and Fraction() refuse more than "
+             f"4,300 digits by default); it must never raise")
+    for (c, s, want), g in zip(cases, got):
+        check(g == want, f"accuracy_reward gave {g} for a {len(big)}-digit answer{' and a solution that differs' if want == 0.0 else ''}; "
+                         f"expected {want}")
 
 
 def test_accuracy_text_and_extraction(impl):

@@ -42,7 +42,7 @@ def _key(t):
     t = t.strip()
     if _is_number(t):
         try:
-            return ("n", Decimal(t).normalize() if Decimal(t) != 0 else Decimal(0))
+            return ("n", Decimal(t))  # exact; .normalize() would round to 28 digits
         except InvalidOperation:
             pass
     return ("t", t)

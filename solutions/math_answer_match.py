@@ -1,6 +1,7 @@
 """Reference: final-answer extraction and matching for GSM8K / MATH style completions."""
 
 import re
+from decimal import Decimal
 from fractions import Fraction
 
 NUMBER = re.compile(r"-?\d+(?:,\d+)*(?:\.\d+)?")  # the last-number rule
@@ -47,19 +48,17 @@ def _canonical(answer):
     """('num', Fraction) for numbers and fractions, ('text', string) otherwise."""
     s = answer.strip().replace("\\$", "").replace("$", "").strip().rstrip(".")
     s = "".join(s.split())  # no whitespace at all
-    try:
-        if DECIMAL.fullmatch(s):
-            return "num", Fraction(s.replace(",", ""))
-        for pattern in (LATEX_FRAC, SLASH_FRAC):
-            m = pattern.fullmatch(s)
-            if m:
-                groups = m.groups()
-                sign = -1 if len(groups) == 3 and groups[0] == "-" else 1
-                num, den = int(groups[-2]), int(groups[-1])
-                if den != 0:
-                    return "num", sign * Fraction(num, den)
-    except ValueError:  # e.g. a number with more digits than int() accepts
-        pass
+    # Fraction(Decimal(...)) is exact and, unlike int() and Fraction(str), has no 4,300-digit limit
+    if DECIMAL.fullmatch(s):
+        return "num", Fraction(Decimal(s.replace(",", "")))
+    for pattern in (LATEX_FRAC, SLASH_FRAC):
+        m = pattern.fullmatch(s)
+        if m:
+            groups = m.groups()
+            sign = -1 if len(groups) == 3 and groups[0] == "-" else 1
+            num, den = Fraction(Decimal(groups[-2])), Fraction(Decimal(groups[-1]))
+            if den != 0:
+                return "num", sign * num / den
     return "text", s
 
 

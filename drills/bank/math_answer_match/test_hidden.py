@@ -164,3 +164,18 @@ def test_extracted_answer_matches_itself(impl):
     letters = string.ascii_letters
     matches(impl, "#### " + letters, letters, True)
     matches(impl, "#### " + letters, letters.upper(), False)
+
+
+def test_very_long_numbers(impl):
+    """Numbers with more than 4,300 digits (int()'s default limit): no exception; the same number matches, another does not."""
+    big = "1" + "0123456789" * 500
+    cases = [(f"#### {big}", big, True), (f"#### {big}", big[:-1] + "8", False), (f"The answer is {big}.", big, True),
+             (f"#### -{big}", big, False)]
+    for completion, reference, want in cases:
+        try:
+            got = impl.answers_match(completion, reference)
+        except Exception as exc:  # noqa: BLE001
+            fail(f"answers_match raised {type(exc).__name__} on a {len(big)}-digit number (int() and Fraction() refuse more "
+                 f"than 4,300 digits by default); it must never raise")
+        check(got is want, f"answers_match gave {got!r} for a {len(big)}-digit number against "
+                           f"{'the same value' if want else 'a different value'} ({completion[:12]}... vs {reference[:12]}...); expected {want}")

@@ -44,9 +44,9 @@ def test_all_or_nothing(impl):
 
 
 def test_stdout_normalisation_accepts(impl):
-    """Outer blank lines, trailing newlines, spaces around each line and \\r\\n do not matter."""
+    """Outer blank lines, trailing newlines, spaces around each line (inner lines too) and \\r\\n do not matter."""
     tests = [("3\n", "3"), ("3", "3\n\n"), ("\n\n3  \n\n", "3"), ("  1\n2   \n", "1\n2"), ("1\r\n2\r\n", "1\n2"),
-             ("a b\n", "a b")]
+             ("a b\n", "a b"), ("1\n   2\n", "1\n2"), ("1\n2\n", "1\n\t 2")]
     got, _ = reward(impl, ECHO, tests)
     check(got == 1.0, f"an echo program passed {got * len(tests):g} of {len(tests)} tests whose outputs differ only by "
                       f"whitespace the normalisation removes: {tests!r}")
@@ -57,6 +57,34 @@ def test_stdout_normalisation_rejects(impl):
     for stdin, expected in [("1\n2\n", "1"), ("1\n", "1\n2"), ("1\n\n2\n", "1\n2"), ("1 2\n", "12"), ("x\n", "X")]:
         got, _ = reward(impl, ECHO, [(stdin, expected)])
         check(got == 0.0, f"the output {stdin!r} passed for the expected output {expected!r}; it should fail")
+
+
+UPPER_UTF8 = "import sys\nsys.stdout.buffer.write(sys.stdin.buffer.read().decode('utf-8').upper().encode('utf-8'))"
+
+
+def test_utf8_input_and_output(impl):
+    """stdin is given as UTF-8 and stdout read as UTF-8; bytes that are not UTF-8 are replaced, never an exception."""
+    expect(impl, UPPER_UTF8, [("naïve café € 東京\n", "NAÏVE CAFÉ € 東京")], 1.0,
+           "the reward of a program that upper-cases its UTF-8 input, on non-ASCII input")
+    bad_bytes = "import sys\nsys.stdout.buffer.write(b'\\xff\\xfe ok\\n3\\n')"
+    try:
+        got, _ = reward(impl, bad_bytes, [("", "\ufffd\ufffd ok\n3"), ("", "3")])
+    except Exception as exc:  # noqa: BLE001
+        if type(exc).__name__ == "Mismatch":
+            raise
+        fail(f"code_exec_reward raised {type(exc).__name__} for a program whose stdout is not valid UTF-8; decode it "
+             f"with errors='replace'")
+    check(got == 0.5, f"a program printing the bytes ff fe before ' ok' and '3' scored {got}; expected 0.5 (each invalid byte "
+                      f"becomes U+FFFD, which matches the first expected output and not the second)")
+
+
+def test_timeout_is_per_test(impl):
+    """The timeout applies to each test separately, not to all the tests together."""
+    slow = "import time\ntime.sleep(0.5)\nprint(input())"
+    tests = [(str(i), str(i)) for i in range(4)]
+    elapsed = expect(impl, slow, tests, 1.0, "the reward of a program taking 0.5 s per test, timeout=1.5 per test, 4 tests",
+                     timeout=1.5)
+    check(elapsed < 4 * 1.5 + STARTUP_SLACK, f"the call took {elapsed:.1f} s")
 
 
 def test_crashes_and_exit_codes(impl):

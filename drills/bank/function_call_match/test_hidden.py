@@ -150,7 +150,7 @@ def test_int_accepted_for_float(impl):
 
 
 def test_value_errors(impl):
-    """Values outside the allowed lists: strings, ints, floats, booleans, arrays in another order or length."""
+    """Values outside the allowed lists: strings, ints, floats, booleans, arrays in another order or length, any value where only "" is allowed."""
     cases = [
         {"city": "SF", "days": 3}, {"city": "Los Angeles", "days": 3}, {"city": "San Francisco", "days": 4},
         {**GOOD, "lat": 37.5}, {**GOOD, "unit": "kelvin"}, {**GOOD, "hourly": True},
@@ -159,6 +159,13 @@ def test_value_errors(impl):
     ]
     for args in cases:
         expect(impl, args, (False, "value_error"))
+    # an answer list holding only "": the parameter must be omitted, so any value given is wrong
+    schema = {"name": "say", "parameters": {"type": "dict", "properties": {"text": {"type": "string"}, "lang": {"type": "string"}},
+                                            "required": ["text"]}}
+    answer = {"say": {"text": ["hi"], "lang": [""]}}
+    expect(impl, {"text": "hi"}, (True, "ok"), name="say", schema=schema, answer=answer)
+    expect(impl, {"text": "hi", "lang": "en"}, (False, "value_error"), name="say", schema=schema, answer=answer)
+    expect(impl, {"text": "hi", "lang": ""}, (False, "value_error"), name="say", schema=schema, answer=answer)
 
 
 def test_string_standardisation(impl):

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from postprep.drills.catalog import get_drill
 from postprep.tui.commands import DrillCommands
+from postprep.tui.screens.base import NAVIGATION
 
 
 class PostprepApp(App):
@@ -23,11 +24,7 @@ class PostprepApp(App):
     SUB_TITLE = "LLM post-training interview practice"
     COMMANDS = App.COMMANDS | {DrillCommands}
     BINDINGS = [
-        Binding("g", "dashboard", "Dashboard", id="dashboard"),
-        Binding("b", "browse_drills", "Drills", id="browse-drills"),
-        Binding("c", "quiz", "Quiz", id="quiz"),
-        Binding("p", "progress", "Progress", id="progress"),
-        Binding("m", "mock", "Mock", id="mock"),
+        *(Binding(key, action, label, id=action.replace("_", "-")) for key, action, label in NAVIGATION),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -140,7 +137,7 @@ class PostprepApp(App):
         from postprep.tui.screens.mock import MockScreen
 
         # During a mock interview the only ways out are its own (submit, quit the mock) and quitting.
-        if action in ("dashboard", "browse_drills", "quiz", "progress", "mock") and any(
+        if action in {nav for _, nav, _ in NAVIGATION} and any(
                 isinstance(s, MockScreen) and s.part is not None for s in self.screen_stack):
             return False
         return True

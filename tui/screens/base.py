@@ -5,6 +5,10 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+# The app's keys to its main screens: (key, app action, footer label).
+NAVIGATION = (("g", "dashboard", "Dashboard"), ("b", "browse_drills", "Drills"), ("c", "quiz", "Quiz"),
+              ("p", "progress", "Progress"), ("m", "mock", "Mock"))
+
 
 class AppScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

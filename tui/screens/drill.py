@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Markdown, Static
 
 from postprep.drills.catalog import Drill
 from postprep.tui.widgets.clock import DrillClock
-from postprep.tui.screens.base import AppScreen
+from postprep.tui.screens.base import NAVIGATION, AppScreen
 
 MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "error": "[red]![/]", "running": "[yellow]…[/]", "pending": "[dim]·[/]"}
 
@@ -51,8 +51,7 @@ class DrillScreen(AppScreen):
         Binding("s", "solution", "Solution", id="solution"),
         Binding("escape", "app.pop_screen", "Back", id="back"),
         # The app's other keys still work here but leave the footer to the drill's (it was cut at 120 columns).
-        *(Binding(key, f"app.{action}", show=False) for key, action in
-          (("g", "dashboard"), ("b", "browse_drills"), ("c", "quiz"), ("p", "progress"), ("m", "mock"))),
+        *(Binding(key, f"app.{action}", show=False) for key, action, _ in NAVIGATION),
     ]
 
     def __init__(self, drill: Drill, framework: str | None = None, mock: bool = False):
